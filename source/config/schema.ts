@@ -1,0 +1,144 @@
+import {z} from 'zod';
+
+const positiveInt = z.number().int().positive();
+
+const batch = z
+	.strictObject({
+		size: positiveInt.describe('How many of the lane\'s models run together in one cohort.'),
+		pauseSeconds: z.number().nonnegative().default(30).describe('Rest between cohorts, in seconds (the seed\'s emergency plan).'),
+	})
+	.describe('Run the lane\'s models in cohorts with a rest in between.');
+
+const modelEntry = z.strictObject({
+	deployment: z.string().min(1).optional().describe('Name sent to the API (Azure deployment, or the gateway\'s model id). Defaults to the model name.'),
+});
+
+const models = z
+	.union([z.array(z.string().min(1)).min(1), z.record(z.string().min(1), modelEntry)])
+	.describe('Model names, or an object of name -> {deployment}.');
+
+/** Fields every provider has: the lane's limits and how it adapts. */
+const laneFields = {
+	models,
+	apiKeyEnv: z.string().min(1).optional().describe('Name of the environment variable that holds the API key. The key itself never goes in the config.'),
+	concurrency: positiveInt.default(4).describe('Starting number of requests in flight at once.'),
+	minConcurrency: positiveInt.default(1).describe('Adaptive control never goes below this.'),
+	maxConcurrency: positiveInt.default(64).describe('Adaptive control never goes above this.'),
+	qps: z.number().positive().optional().describe('Requests per second cap for the whole provider. No cap when absent.'),
+	adaptive: z.boolean().default(true).describe('Adapt concurrency to what the provider allows: down on 429s and errors, up slowly while all is well.'),
+	batch: batch.optional(),
+};
+
+const outage = z.strictObject({
+	atSeconds: z.number().nonnegative().describe('Start of the outage, seconds after the simulator starts (before timeScale).'),
+	forSeconds: z.number().positive().describe('Length of the outage in seconds (before timeScale).'),
+	status: z.number().int().min(500).max(599).default(503).describe('HTTP status answered during the outage.'),
+});
+
+const simulate = z
+	.strictObject({
+		dialect: z.enum(['openai', 'azure']).default('openai').describe('Which API the simulated provider speaks.'),
+		maxConcurrent: positiveInt.default(8).describe('Requests the provider serves at once across all its models; more get 429.'),
+		rps: z.number().positive().default(10).describe('Requests per second the provider accepts across all its models (token bucket); more get 429.'),
+		burst: z.number().positive().optional().describe('Token bucket size. Defaults to rps (one second of requests).'),
+		latencyMs: z.number().positive().default(800).describe('Median latency of one request in ms (lognormal, before timeScale).'),
+		latencySigma: z.number().nonnegative().default(0.35).describe('Spread of the lognormal latency (sigma of its log).'),
+		errorRate: z.number().min(0).max(1).default(0).describe('Share of requests answered with a 5xx at random.'),
+		outages: z.array(outage).default([]).describe('Windows during which every request gets a 5xx.'),
+		accuracy: z.record(z.string(), z.number().min(0).max(1)).default({}).describe('Share of right answers per model; unnamed models get a fixed value derived from their name.'),
+		apiKey: z.string().min(1).optional().describe('Key the simulator accepts. Defaults to a built-in one that simulated lanes use unless apiKeyEnv is set.'),
+	})
+	.default({
+		dialect: 'openai',
+		maxConcurrent: 8,
+		rps: 10,
+		latencyMs: 800,
+		latencySigma: 0.35,
+		errorRate: 0,
+		outages: [],
+		accuracy: {},
+	})
+	.describe('Behaviour of a simulated provider.');
+
+const azureProvider = z.strictObject({
+	type: z.literal('azure'),
+	endpoint: z.url().describe('Azure OpenAI resource endpoint, e.g. https://RESOURCE.openai.azure.com'),
+	apiVersion: z.string().min(1).default('2024-10-21').describe('Azure OpenAI api-version query parameter.'),
+	...laneFields,
+	apiKeyEnv: z.string().min(1).describe('Name of the environment variable that holds the API key.'),
+});
+
+const openaiProvider = z.strictObject({
+	type: z.literal('openai'),
+	baseURL: z.url().describe('Base URL of an OpenAI-compatible API, e.g. https://GATEWAY/v1'),
+	...laneFields,
+	apiKeyEnv: z.string().min(1).describe('Name of the environment variable that holds the API key.'),
+});
+
+const simulatedProvider = z.strictObject({
+	type: z.literal('simulated'),
+	...laneFields,
+	simulate,
+});
+
+export const providerSchema = z.discriminatedUnion('type', [azureProvider, openaiProvider, simulatedProvider]);
+
+export const configSchema = z
+	.strictObject({
+		providers: z
+			.record(z.string().regex(/^[\w.-]+$/, 'letters, digits, _ . - only'), providerSchema)
+			.refine(providers => Object.keys(providers).length > 0, 'at least one provider')
+			.describe('One lane per provider, shown in this order.'),
+		request: z
+			.strictObject({
+				timeoutMs: positiveInt.default(60_000).describe('Timeout of one request in ms.'),
+				maxTokens: positiveInt.default(256).describe('max_tokens sent with every request.'),
+				temperature: z.number().min(0).max(2).default(0).describe('temperature sent with every request.'),
+			})
+			.default({timeoutMs: 60_000, maxTokens: 256, temperature: 0}),
+		retry: z
+			.strictObject({
+				maxAttempts: positiveInt.default(8).describe('Attempts per item for transient failures before it counts as errored.'),
+				baseDelayMs: z.number().nonnegative().default(1000).describe('First backoff delay; doubles each attempt, with full jitter.'),
+				maxDelayMs: z.number().nonnegative().default(60_000).describe('Longest backoff delay, and the longest Retry-After honoured.'),
+			})
+			.default({maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 60_000}),
+		simulator: z
+			.strictObject({
+				timeScale: z.number().positive().default(1).describe('Multiplies the simulator\'s latencies, outage times and Retry-After (0.01 runs 100x faster).'),
+				port: z.number().int().min(0).max(65_535).default(0).describe('Port of the built-in simulator; 0 picks a free one.'),
+			})
+			.default({timeScale: 1, port: 0})
+			.describe('The built-in simulated provider set.'),
+	})
+	.superRefine((config, context) => {
+		const owner = new Map<string, string>();
+		for (const [name, provider] of Object.entries(config.providers)) {
+			if (provider.minConcurrency > provider.maxConcurrency) {
+				context.addIssue({code: 'custom', path: ['providers', name, 'minConcurrency'], message: `must not exceed maxConcurrency (${provider.maxConcurrency})`, input: provider.minConcurrency});
+			}
+
+			for (const model of modelNames(provider.models)) {
+				const other = owner.get(model);
+				if (other) {
+					context.addIssue({code: 'custom', path: ['providers', name, 'models'], message: `model "${model}" is already in provider "${other}"; give one a distinct name with {"NAME": {"deployment": "${model}"}}`, input: model});
+				}
+
+				owner.set(model, name);
+			}
+		}
+	});
+
+export type Config = z.infer<typeof configSchema>;
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type SimulateConfig = z.infer<typeof simulate>;
+
+/** Model name -> name sent to the API. */
+export function modelMap(models: ProviderConfig['models']): Map<string, string> {
+	if (Array.isArray(models)) return new Map(models.map(name => [name, name]));
+	return new Map(Object.entries(models).map(([name, entry]) => [name, entry.deployment ?? name]));
+}
+
+export function modelNames(models: ProviderConfig['models']): string[] {
+	return [...modelMap(models).keys()];
+}

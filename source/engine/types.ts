@@ -1,0 +1,154 @@
+import type {ChatClient, ErrorClass} from '../providers/types.js';
+
+export type MatchKind = 'exact' | 'contains' | 'regex';
+
+/** One line of the suite. */
+export type TestCase = {
+	id: string;
+	prompt: string;
+	expected?: string;
+	match: MatchKind;
+	system?: string;
+};
+
+export type ItemStatus = 'passed' | 'failed' | 'errored';
+
+/** The final result of one (model, test): committed to the store before it is counted anywhere. */
+export type ItemResult = {
+	provider: string;
+	model: string;
+	testId: string;
+	status: ItemStatus;
+	answer?: string;
+	latencyMs?: number;
+	attempts: number;
+	promptTokens?: number;
+	completionTokens?: number;
+	errorClass?: ErrorClass;
+	errorMessage?: string;
+	/** Wall-clock epoch ms. */
+	finishedAt: number;
+};
+
+/** One request sent to a provider, whatever came of it. */
+export type AttemptRecord = {
+	provider: string;
+	model: string;
+	testId: string;
+	attempt: number;
+	outcome: 'ok' | ErrorClass;
+	status?: number;
+	latencyMs: number;
+	retryAfterMs?: number;
+	errorMessage?: string;
+	/** Wall-clock epoch ms. */
+	at: number;
+};
+
+export type LaneState =
+	| 'running'
+	| 'paused'
+	| 'resting' // Between batches.
+	| 'cooling' // Waiting out a 429's Retry-After.
+	| 'stopping' // Graceful stop: in-flight finish, nothing new.
+	| 'done'
+	| 'stopped'; // Auth failure or operator stop with items left.
+
+export type ModelSpec = {
+	/** Name in the config and in results. */
+	name: string;
+	/** Name sent to the API (deployment). */
+	apiModel: string;
+};
+
+export type BatchSpec = {size: number; pauseSeconds: number};
+
+export type LaneSpec = {
+	name: string;
+	client: ChatClient;
+	models: ModelSpec[];
+	concurrency: number;
+	minConcurrency: number;
+	maxConcurrency: number;
+	qps?: number;
+	adaptive: boolean;
+	batch?: BatchSpec;
+	/** Start paused (the operator paused it before a resume). */
+	paused?: boolean;
+};
+
+export type RequestSettings = {timeoutMs: number; maxTokens: number; temperature: number};
+export type RetrySettings = {maxAttempts: number; baseDelayMs: number; maxDelayMs: number};
+
+/** Where final results go. Synchronous so a result is durable before the engine counts it. */
+export type ResultSink = {
+	recordResult(result: ItemResult): void;
+};
+
+/** Why a lane's concurrency changed. */
+export type LimitCause = 'operator' | 'rate_limit' | 'error_rate' | 'increase';
+
+export type OperatorAction =
+	| {action: 'set_concurrency'; lane: string; value: number}
+	| {action: 'set_adaptive'; lane: string; value: boolean}
+	| {action: 'pause'; lane: string}
+	| {action: 'resume'; lane: string}
+	| {action: 'skip_rest'; lane: string}
+	| {action: 'stop'; mode: 'graceful' | 'abort'};
+
+/** Everything notable, as typed events. `at` is wall-clock epoch ms. */
+export type EngineEvent =
+	| {type: 'attempt'; attempt: AttemptRecord}
+	| {type: 'result'; result: ItemResult}
+	| {type: 'limit'; lane: string; from: number; to: number; cause: LimitCause; at: number}
+	| {type: 'state'; lane: string; state: LaneState; reason?: string; at: number}
+	| {type: 'rate_limited'; lane: string; retryAfterMs: number; inFlight: number; at: number}
+	| {type: 'batch'; lane: string; index: number; count: number; models: string[]; phase: 'start' | 'rest'; restMs?: number; at: number}
+	| {type: 'operator'; operator: OperatorAction; at: number}
+	| {type: 'lane_stopped'; lane: string; reason: string; at: number}
+	| {type: 'done'; status: RunStatus; at: number};
+
+/** completed: every item final. interrupted: the operator or a signal stopped it. incomplete: a lane stopped (auth) with items left. */
+export type RunStatus = 'completed' | 'interrupted' | 'incomplete';
+
+export type Counts = {items: number; passed: number; failed: number; errored: number; pending: number};
+
+/** What a screen or a status line needs about one lane, at one moment. Immutable. */
+export type LaneSnapshot = Counts & {
+	name: string;
+	state: LaneState;
+	/** Why it is stopped, or what it is waiting for. */
+	reason?: string;
+	/** The operator paused it (it may still be finishing in-flight requests). */
+	paused: boolean;
+	inFlight: number;
+	concurrency: number;
+	minConcurrency: number;
+	maxConcurrency: number;
+	adaptive: boolean;
+	qpsCap?: number;
+	/** Requests completed per second over the last 10 s. */
+	qps: number;
+	/** Share of failed requests among the recent ones (0..1). */
+	errorRate: number;
+	requests: number;
+	rateLimited: number;
+	retries: number;
+	latencyP50Ms?: number;
+	latencyP95Ms?: number;
+	etaMs?: number;
+	/** Milliseconds left of a rest between batches or of a 429 wait. */
+	waitMs?: number;
+	batch?: {index: number; count: number};
+	/** Requests per second, one value per second, oldest first (about a minute). */
+	qpsHistory: number[];
+};
+
+export type EngineSnapshot = {
+	elapsedMs: number;
+	lanes: LaneSnapshot[];
+	totals: Counts;
+	etaMs?: number;
+	stopping: 'no' | 'graceful' | 'abort';
+	finished?: RunStatus;
+};

@@ -152,3 +152,24 @@ export type EngineSnapshot = {
 	stopping: 'no' | 'graceful' | 'abort';
 	finished?: RunStatus;
 };
+
+/** Operator commands, as plain method calls: what the TUI's keys and the tests use. */
+export type EngineControls = {
+	/** Clamped to [1, maxConcurrency]; with adaptive on, the controller continues from this value. */
+	setConcurrency(lane: string, value: number): void;
+	setAdaptive(lane: string, on: boolean): void;
+	/** Takes effect before the next dispatch; in-flight requests finish. */
+	pause(lane: string): void;
+	resume(lane: string): void;
+	/** Ends a rest between batches now. */
+	skipRest(lane: string): void;
+	/** First call: graceful (dispatch nothing new, let in-flight finish). Second call: abort in-flight. */
+	stop(): void;
+};
+
+/** What a view needs: events to listen to and a snapshot to read. */
+export type EngineView = {
+	/** Returns an unsubscribe function. */
+	subscribe(listener: (event: EngineEvent) => void): () => void;
+	snapshot(): EngineSnapshot;
+};

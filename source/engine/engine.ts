@@ -1,0 +1,202 @@
+import {systemClock, type Clock} from './clock.js';
+import {Lane} from './lane.js';
+import type {
+	Counts, EngineControls, EngineEvent, EngineSnapshot, EngineView, ItemResult, LaneSpec, OperatorAction, RequestSettings,
+	ResultSink, RetrySettings, RunStatus, TestCase,
+} from './types.js';
+
+export type EngineOptions = {
+	lanes: LaneSpec[];
+	tests: TestCase[];
+	/** Results that are already final (a resumed run): counted, not sent again. */
+	prior?: ItemResult[];
+	request: RequestSettings;
+	retry: RetrySettings;
+	sink: ResultSink;
+	clock?: Clock;
+	/** Wall-clock epoch ms for records. */
+	wallNow?: () => number;
+	random?: () => number;
+};
+
+const itemKey = (model: string, testId: string) => `${model}\u0000${testId}`;
+
+/**
+ * Runs every lane at once and reports through typed events. Plain TypeScript: the TUI, the plain
+ * reporter and the tests drive it the same way.
+ */
+export class Engine implements EngineControls, EngineView {
+	readonly #lanes: Lane[];
+	readonly #byName: Map<string, Lane>;
+	readonly #listeners = new Set<(event: EngineEvent) => void>();
+	readonly #abort = new AbortController();
+	readonly #clock: Clock;
+	readonly #wallNow: () => number;
+	#startedAt: number | undefined;
+	#stopping: EngineSnapshot['stopping'] = 'no';
+	#status: RunStatus | undefined;
+	#resolve: ((status: RunStatus) => void) | undefined;
+	#reject: ((error: unknown) => void) | undefined;
+	#fatal: unknown;
+
+	constructor(options: EngineOptions) {
+		this.#clock = options.clock ?? systemClock;
+		this.#wallNow = options.wallNow ?? Date.now;
+		const done = new Map<string, ItemResult[]>();
+		const final = new Set<string>();
+		for (const result of options.prior ?? []) {
+			final.add(itemKey(result.model, result.testId));
+			const list = done.get(result.provider) ?? [];
+			list.push(result);
+			done.set(result.provider, list);
+		}
+
+		const context = {
+			clock: this.#clock,
+			wallNow: this.#wallNow,
+			random: options.random ?? Math.random,
+			request: options.request,
+			retry: options.retry,
+			sink: options.sink,
+			signal: this.#abort.signal,
+			emit: (event: EngineEvent) => {
+				this.#emit(event);
+			},
+			onSettled: () => {
+				this.#checkSettled();
+			},
+			onFatal: (error: unknown) => {
+				this.#fail(error);
+			},
+		};
+		this.#lanes = options.lanes.map(spec => {
+			const pending = spec.models.flatMap(model => options.tests
+				.filter(test => !final.has(itemKey(model.name, test.id)))
+				.map(test => ({model, test})));
+			const modelNames = new Set(spec.models.map(model => model.name));
+			const prior = (done.get(spec.name) ?? []).filter(result => modelNames.has(result.model));
+			return new Lane(spec, pending, prior, context);
+		});
+		this.#byName = new Map(this.#lanes.map(lane => [lane.name, lane]));
+	}
+
+	/** Starts every lane; resolves when all are done, stopped, or drained after a stop. */
+	async run(): Promise<RunStatus> {
+		if (this.#startedAt !== undefined) throw new Error('Engine.run() was already called');
+		this.#startedAt = this.#clock.now();
+		const finished = new Promise<RunStatus>((resolve, reject) => {
+			this.#resolve = resolve;
+			this.#reject = reject;
+		});
+		for (const lane of this.#lanes) lane.start();
+		this.#checkSettled();
+		return finished;
+	}
+
+	subscribe(listener: (event: EngineEvent) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	setConcurrency(lane: string, value: number): void {
+		const target = this.#lane(lane);
+		const next = Math.max(1, Math.round(value));
+		this.#operator({action: 'set_concurrency', lane, value: next});
+		target.setConcurrency(next);
+	}
+
+	setAdaptive(lane: string, on: boolean): void {
+		this.#operator({action: 'set_adaptive', lane, value: on});
+		this.#lane(lane).setAdaptive(on);
+	}
+
+	pause(lane: string): void {
+		this.#operator({action: 'pause', lane});
+		this.#lane(lane).pause();
+	}
+
+	resume(lane: string): void {
+		this.#operator({action: 'resume', lane});
+		this.#lane(lane).resume();
+	}
+
+	skipRest(lane: string): void {
+		this.#operator({action: 'skip_rest', lane});
+		this.#lane(lane).skipRest();
+	}
+
+	stop(): void {
+		if (this.#status !== undefined) return;
+		if (this.#stopping === 'no') {
+			this.#stopping = 'graceful';
+			this.#operator({action: 'stop', mode: 'graceful'});
+			for (const lane of this.#lanes) lane.stop();
+			return;
+		}
+
+		this.#stopping = 'abort';
+		this.#operator({action: 'stop', mode: 'abort'});
+		this.#abort.abort(new Error('aborted by the operator'));
+	}
+
+	snapshot(): EngineSnapshot {
+		const lanes = this.#lanes.map(lane => lane.snapshot());
+		const totals: Counts = {items: 0, passed: 0, failed: 0, errored: 0, pending: 0};
+		for (const lane of lanes) {
+			totals.items += lane.items;
+			totals.passed += lane.passed;
+			totals.failed += lane.failed;
+			totals.errored += lane.errored;
+			totals.pending += lane.pending;
+		}
+
+		const etas = lanes.filter(lane => lane.pending > 0).map(lane => lane.etaMs);
+		const etaMs = etas.length === 0 ? 0 : etas.includes(undefined) ? undefined : Math.max(...etas as number[]);
+		return {
+			elapsedMs: this.#startedAt === undefined ? 0 : this.#clock.now() - this.#startedAt,
+			lanes,
+			totals,
+			etaMs,
+			stopping: this.#stopping,
+			finished: this.#status,
+		};
+	}
+
+	/** Lane names in config order. */
+	get laneNames(): string[] {
+		return this.#lanes.map(lane => lane.name);
+	}
+
+	#lane(name: string): Lane {
+		const lane = this.#byName.get(name);
+		if (!lane) throw new Error(`unknown lane "${name}"`);
+		return lane;
+	}
+
+	#operator(operator: OperatorAction): void {
+		this.#emit({type: 'operator', operator, at: this.#wallNow()});
+	}
+
+	#emit(event: EngineEvent): void {
+		for (const listener of this.#listeners) listener(event);
+	}
+
+	#fail(error: unknown): void {
+		if (this.#fatal !== undefined) return;
+		this.#fatal = error;
+		this.#abort.abort(error);
+		for (const lane of this.#lanes) lane.stop();
+		this.#reject?.(error);
+	}
+
+	#checkSettled(): void {
+		if (this.#startedAt === undefined || this.#status !== undefined || this.#fatal !== undefined) return;
+		if (!this.#lanes.every(lane => lane.settled)) return;
+		const status: RunStatus = this.#lanes.every(lane => lane.finished)
+			? 'completed'
+			: this.#stopping === 'no' ? 'incomplete' : 'interrupted';
+		this.#status = status;
+		this.#emit({type: 'done', status, at: this.#wallNow()});
+		this.#resolve?.(status);
+	}
+}

@@ -23,8 +23,9 @@ const firstWindowMs = 1000;
  * AIMD concurrency control for one provider lane, with time constants taken from observed latency so it
  * behaves the same at 50 ms and at 30 s per request.
  *
- * - Down fast: a 429 or an error rate above the threshold cuts the limit multiplicatively, at most once
- *   per latency window (a burst of 429s from one overshoot is one signal, not twenty).
+ * - Down fast: a 429 or an error rate above the threshold cuts the limit multiplicatively, once per
+ *   overshoot: failures of requests sent before the last cut say nothing new (twenty 429s from one
+ *   burst are one signal, not twenty), as TCP ignores losses from before its last window cut.
  * - Up slowly: +1 per latency window in which the lane used its whole limit and nothing went wrong.
  * - It remembers the level at which the provider last answered 429 (the ceiling) and, once back near it,
  *   probes above it only every few windows: the provider's shared budget is rarely far from where it was,
@@ -97,25 +98,24 @@ export class AdaptiveController {
 		return this.#maybeIncrease();
 	}
 
-	/** A transient failure (5xx, timeout): cut when the recent error share is high. */
-	onError(): LimitChange | undefined {
+	/** A transient failure (5xx, timeout) of a request sent at `sentAt`: cut when the recent error share is high. */
+	onError(sentAt: number): LimitChange | undefined {
 		this.#remember(false);
 		this.#troubleInWindow = true;
 		const failures = this.#recent.filter(ok => !ok).length;
 		if (this.#recent.length < minSamples || failures / this.#recent.length < this.#errorThreshold) return undefined;
-		return this.#cut('error_rate');
+		return this.#cut('error_rate', sentAt);
 	}
 
-	/** The provider said 429: its shared budget is spent. */
-	onRateLimited(): LimitChange | undefined {
+	/** The provider said 429 to a request sent at `sentAt`: its shared budget is spent. */
+	onRateLimited(sentAt: number): LimitChange | undefined {
 		this.#troubleInWindow = true;
-		return this.#cut('rate_limit');
+		return this.#cut('rate_limit', sentAt);
 	}
 
-	#cut(cause: LimitCause): LimitChange | undefined {
-		const now = this.clock.now();
-		if (now - this.#lastCutAt < this.windowMs) return undefined;
-		this.#lastCutAt = now;
+	#cut(cause: LimitCause, sentAt: number): LimitChange | undefined {
+		if (sentAt < this.#lastCutAt) return undefined;
+		this.#lastCutAt = this.clock.now();
 		if (cause === 'rate_limit') this.#ceiling = this.#limit;
 		this.#goodWindows = 0;
 		this.#recent.length = 0;

@@ -48,6 +48,7 @@ export class Lane {
 	#adaptive: boolean;
 	#paused: boolean;
 	#inFlight = 0;
+	readonly #priorCount: number;
 	#counts = {passed: 0, failed: 0, errored: 0};
 	#requests = 0;
 	#rateLimited = 0;
@@ -70,6 +71,7 @@ export class Lane {
 		this.#paused = spec.paused ?? false;
 		this.#queue = new WorkQueue(spec.models, items, spec.batch?.size);
 		for (const result of prior) this.#counts[result.status]++;
+		this.#priorCount = prior.length;
 		this.#controller = new AdaptiveController(context.clock, {initial: spec.concurrency, min: spec.minConcurrency, max: spec.maxConcurrency});
 		this.#limit = pLimit(this.#controller.limit);
 		this.#bucket = new TokenBucket(context.clock, spec.qps);
@@ -77,7 +79,7 @@ export class Lane {
 	}
 
 	get total(): number {
-		return this.#queue.total + this.#counts.passed + this.#counts.failed + this.#counts.errored;
+		return this.#queue.total + this.#priorCount;
 	}
 
 	get settled(): boolean {
@@ -309,7 +311,7 @@ export class Lane {
 			if (this.#adaptive) this.#apply(this.#controller.onSuccess(latencyMs));
 			else this.#controller.onSuccess(latencyMs);
 		} catch (error) {
-			this.#onFailure(item, asProviderError(error), clock.now() - sentAt);
+			this.#onFailure(item, asProviderError(error), sentAt);
 		} finally {
 			this.#inFlight--;
 			this.#refreshState();
@@ -318,8 +320,9 @@ export class Lane {
 		}
 	}
 
-	#onFailure(item: WorkItem, error: ProviderError, latencyMs: number): void {
+	#onFailure(item: WorkItem, error: ProviderError, sentAt: number): void {
 		const {retry, clock} = this.#context;
+		const latencyMs = clock.now() - sentAt;
 		this.#metrics.noteRequest(false);
 		this.#recordAttempt(item, error.errorClass, latencyMs, error);
 		if (this.#context.signal.aborted) {
@@ -335,14 +338,14 @@ export class Lane {
 				const waitMs = Math.min(retry.maxDelayMs, error.retryAfterMs ?? backoffDelayMs(item.rateLimits, retry.baseDelayMs, retry.maxDelayMs, this.#context.random));
 				this.#coolUntil = Math.max(this.#coolUntil, clock.now() + waitMs);
 				this.#context.emit({type: 'rate_limited', lane: this.name, retryAfterMs: waitMs, inFlight: this.#inFlight, at: this.#context.wallNow()});
-				if (this.#adaptive) this.#apply(this.#controller.onRateLimited());
+				if (this.#adaptive) this.#apply(this.#controller.onRateLimited(sentAt));
 				if (item.rateLimits > retry.maxAttempts * rateLimitAttemptsFactor) this.#finalizeError(item, error);
 				else this.#queue.requeue(item);
 				return;
 			}
 
 			case 'transient': {
-				if (this.#adaptive) this.#apply(this.#controller.onError());
+				if (this.#adaptive) this.#apply(this.#controller.onError(sentAt));
 				if (item.attempts >= retry.maxAttempts) {
 					this.#finalizeError(item, error);
 					return;

@@ -48,26 +48,29 @@ describe('AdaptiveController', () => {
 		expect(limits[0]).toBe(limits[1]);
 	});
 
-	it('cuts multiplicatively on a 429, once per latency window however many arrive', async () => {
+	it('cuts multiplicatively on a 429, once per overshoot however many 429s it brings', async () => {
 		const clock = new FakeClock();
 		const controller = new AdaptiveController(clock, {initial: 20, min: 1, max: 50});
-		await window(clock, controller, 500);
-		const cuts = Array.from({length: 15}, () => controller.onRateLimited()).filter(Boolean);
-		expect(cuts).toEqual([{from: 21, to: 14, cause: 'rate_limit'}]);
-		await clock.advance(499);
-		expect(controller.onRateLimited()).toBeUndefined();
-		await clock.advance(1);
-		expect(controller.onRateLimited()).toEqual({from: 14, to: 9, cause: 'rate_limit'});
+		await clock.advance(500);
+		const burstSentAt = clock.now();
+		await clock.advance(10);
+		const cuts = Array.from({length: 15}, () => controller.onRateLimited(burstSentAt)).filter(Boolean);
+		expect(cuts).toEqual([{from: 20, to: 14, cause: 'rate_limit'}]);
+		await clock.advance(1000);
+		// Still from the burst sent before the cut: no new information.
+		expect(controller.onRateLimited(burstSentAt)).toBeUndefined();
+		// Sent after the cut and still refused: the provider wants less again.
+		expect(controller.onRateLimited(clock.now() - 5)).toEqual({from: 14, to: 9, cause: 'rate_limit'});
 	});
 
 	it('cuts when the recent error rate rises, not on a stray error', async () => {
 		const clock = new FakeClock();
 		const controller = new AdaptiveController(clock, {initial: 10, min: 2, max: 50});
 		for (let i = 0; i < 19; i++) controller.onSuccess(100);
-		expect(controller.onError()).toBeUndefined();
+		expect(controller.onError(clock.now())).toBeUndefined();
 		await clock.advance(200);
 		let change;
-		for (let i = 0; i < 10 && !change; i++) change = controller.onError();
+		for (let i = 0; i < 10 && !change; i++) change = controller.onError(clock.now());
 		expect(change).toMatchObject({from: 10, to: 7, cause: 'error_rate'});
 	});
 
@@ -75,7 +78,7 @@ describe('AdaptiveController', () => {
 		const clock = new FakeClock();
 		const controller = new AdaptiveController(clock, {initial: 3, min: 2, max: 4});
 		for (let i = 0; i < 10; i++) {
-			controller.onRateLimited();
+			controller.onRateLimited(clock.now());
 			await clock.advance(2000);
 		}
 
@@ -87,7 +90,7 @@ describe('AdaptiveController', () => {
 	it('probes above the level of the last 429 only every few windows', async () => {
 		const clock = new FakeClock();
 		const controller = new AdaptiveController(clock, {initial: 10, min: 1, max: 50, probeWindows: 6});
-		expect(controller.onRateLimited()).toMatchObject({from: 10, to: 7}); // The provider pushed back at 10.
+		expect(controller.onRateLimited(clock.now())).toMatchObject({from: 10, to: 7}); // The provider pushed back at 10.
 		await clock.advance(100);
 		const limits: number[] = [];
 		for (let i = 0; i < 16; i++) {

@@ -9,9 +9,11 @@ const batch = z
 	})
 	.describe('Run the lane\'s models in cohorts with a rest in between.');
 
-const modelEntry = z.strictObject({
-	deployment: z.string().min(1).optional().describe('Name sent to the API (Azure deployment, or the gateway\'s model id). Defaults to the model name.'),
-});
+const modelEntry = z
+	.strictObject({
+		deployment: z.string().min(1).optional().describe('Name sent to the API (Azure deployment, or the gateway\'s model id). Defaults to the model name.'),
+	})
+	.describe('One model: the name in the config and results is the key.');
 
 const models = z
 	.union([z.array(z.string().min(1)).min(1), z.record(z.string().min(1), modelEntry)])
@@ -61,7 +63,7 @@ const simulate = z
 	.describe('Behaviour of a simulated provider.');
 
 const azureProvider = z.strictObject({
-	type: z.literal('azure'),
+	type: z.literal('azure').describe('Azure OpenAI.'),
 	endpoint: z.url().describe('Azure OpenAI resource endpoint, e.g. https://RESOURCE.openai.azure.com'),
 	apiVersion: z.string().min(1).default('2024-10-21').describe('Azure OpenAI api-version query parameter.'),
 	...laneFields,
@@ -69,14 +71,14 @@ const azureProvider = z.strictObject({
 });
 
 const openaiProvider = z.strictObject({
-	type: z.literal('openai'),
+	type: z.literal('openai').describe('Any OpenAI-compatible API (a gateway).'),
 	baseURL: z.url().describe('Base URL of an OpenAI-compatible API, e.g. https://GATEWAY/v1'),
 	...laneFields,
 	apiKeyEnv: z.string().min(1).describe('Name of the environment variable that holds the API key.'),
 });
 
 const simulatedProvider = z.strictObject({
-	type: z.literal('simulated'),
+	type: z.literal('simulated').describe('The built-in simulator: no network, no key, limits set under "simulate".'),
 	...laneFields,
 	simulate,
 });
@@ -86,8 +88,8 @@ export const providerSchema = z.discriminatedUnion('type', [azureProvider, opena
 export const configSchema = z
 	.strictObject({
 		providers: z
-			.record(z.string().regex(/^[\w.-]+$/, 'letters, digits, _ . - only'), providerSchema)
-			.refine(providers => Object.keys(providers).length > 0, 'at least one provider')
+			.record(z.string().regex(/^[\w.-]+$/, 'provider names use only letters, digits and _ . -'), providerSchema)
+			.refine(providers => Object.keys(providers).length > 0, 'expected at least one provider, got none')
 			.describe('One lane per provider, shown in this order.'),
 		request: z
 			.strictObject({
@@ -95,14 +97,16 @@ export const configSchema = z
 				maxTokens: positiveInt.default(256).describe('max_tokens sent with every request.'),
 				temperature: z.number().min(0).max(2).default(0).describe('temperature sent with every request.'),
 			})
-			.default({timeoutMs: 60_000, maxTokens: 256, temperature: 0}),
+			.default({timeoutMs: 60_000, maxTokens: 256, temperature: 0})
+			.describe('What every request sends and how long it may take.'),
 		retry: z
 			.strictObject({
 				maxAttempts: positiveInt.default(8).describe('Attempts per item for transient failures before it counts as errored.'),
 				baseDelayMs: z.number().nonnegative().default(1000).describe('First backoff delay; doubles each attempt, with full jitter.'),
 				maxDelayMs: z.number().nonnegative().default(60_000).describe('Longest backoff delay, and the longest Retry-After honoured.'),
 			})
-			.default({maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 60_000}),
+			.default({maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 60_000})
+			.describe('Retries of rate-limited (429) and transient (5xx, timeout) failures.'),
 		simulator: z
 			.strictObject({
 				timeScale: z.number().positive().default(1).describe('Multiplies the simulator\'s latencies, outage times and Retry-After (0.01 runs 100x faster).'),
@@ -115,13 +119,16 @@ export const configSchema = z
 		const owner = new Map<string, string>();
 		for (const [name, provider] of Object.entries(config.providers)) {
 			if (provider.minConcurrency > provider.maxConcurrency) {
-				context.addIssue({code: 'custom', path: ['providers', name, 'minConcurrency'], message: `must not exceed maxConcurrency (${provider.maxConcurrency})`, input: provider.minConcurrency});
+				context.addIssue({code: 'custom', path: ['providers', name, 'minConcurrency'], message: `expected at most maxConcurrency (${provider.maxConcurrency}), got ${provider.minConcurrency}`, input: provider.minConcurrency});
 			}
 
-			for (const model of modelNames(provider.models)) {
+			for (const [index, model] of modelNames(provider.models).entries()) {
 				const other = owner.get(model);
 				if (other) {
-					context.addIssue({code: 'custom', path: ['providers', name, 'models'], message: `model "${model}" is already in provider "${other}"; give one a distinct name with {"NAME": {"deployment": "${model}"}}`, input: model});
+					// Results are keyed by model name, so a name may appear once; the deployment may repeat.
+					const where = Array.isArray(provider.models) ? index : model;
+					const rename = JSON.stringify({[`${model}-${name}`]: {deployment: model}});
+					context.addIssue({code: 'custom', path: ['providers', name, 'models', where], message: `model "${model}" is already in provider "${other}"; model names must be unique, so name this one differently, e.g. ${rename}`, input: model});
 				}
 
 				owner.set(model, name);

@@ -1,24 +1,25 @@
 import type {TestCase} from './types.js';
 
-const patterns = new Map<string, RegExp>();
+/** Compiled once per test: a suite's regexes are checked when it loads and reused for every model. */
+const compiled = new WeakMap<TestCase, RegExp>();
 
-/** Whether an answer passes its test: exact = trimmed equality, contains = substring, regex = a match. */
+/**
+ * Whether an answer passes a test: exact = equal after trimming both, contains = `expected` is a substring,
+ * regex = `new RegExp(expected)` matches somewhere in the answer. A test without `expected` always passes.
+ */
 export function grade(test: TestCase, answer: string): 'passed' | 'failed' {
-	if (test.expected === undefined) return 'passed';
+	const {expected} = test;
+	if (expected === undefined) return 'passed';
 	switch (test.match) {
-		case 'exact': {
-			return answer.trim() === test.expected.trim() ? 'passed' : 'failed';
-		}
-
-		case 'contains': {
-			return answer.includes(test.expected) ? 'passed' : 'failed';
-		}
-
+		case 'exact':
+			return answer.trim() === expected.trim() ? 'passed' : 'failed';
+		case 'contains':
+			return answer.includes(expected) ? 'passed' : 'failed';
 		case 'regex': {
-			let pattern = patterns.get(test.expected);
+			let pattern = compiled.get(test);
 			if (!pattern) {
-				pattern = new RegExp(test.expected);
-				patterns.set(test.expected, pattern);
+				pattern = new RegExp(expected);
+				compiled.set(test, pattern);
 			}
 
 			return pattern.test(answer) ? 'passed' : 'failed';

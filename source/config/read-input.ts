@@ -1,0 +1,20 @@
+import {readFileSync} from 'node:fs';
+import {InputError} from './input-error.js';
+
+const reasons: Record<string, string> = {
+	ENOENT: 'no such file',
+	EACCES: 'permission denied',
+	EPERM: 'permission denied',
+	EISDIR: 'it is a directory',
+	ENOTDIR: 'a part of the path is not a directory',
+};
+
+/** The bytes of a file the user named, or an InputError: `config/x.json: cannot read file (no such file)`. */
+export function readInput(path: string): Buffer {
+	try {
+		return readFileSync(path);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code ?? '';
+		throw new InputError(`${path}: cannot read file (${reasons[code] ?? (code || String(error))})`);
+	}
+}

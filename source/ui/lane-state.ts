@@ -1,0 +1,30 @@
+import type {LaneSnapshot} from '../engine/types.js';
+import {formatBatch, formatEta} from './format.js';
+
+export type StateLabel = {text: string; color: string};
+
+/**
+ * What a lane is doing, in words: "running", "paused", "resting 25s · batch 2/5",
+ * "waiting out 429: 12s", "done", "stopped". `short` is for the one-line lane form.
+ */
+export function stateLabel(lane: LaneSnapshot, short = false): StateLabel {
+	const wait = formatEta(lane.waitMs);
+	switch (lane.state) {
+		case 'running': {
+			// Paused by the operator, the engine not yet caught up: say so rather than "running".
+			if (lane.paused) return {text: short ? 'pausing' : `pausing, ${lane.inFlight} finishing`, color: 'yellow'};
+			return {text: 'running', color: 'green'};
+		}
+
+		case 'paused': return {text: lane.inFlight > 0 && !short ? `paused, ${lane.inFlight} finishing` : 'paused', color: 'yellow'};
+		case 'resting': {
+			if (!lane.batch) return {text: `resting ${wait}`, color: 'cyan'};
+			return {text: short ? `resting ${wait} ${lane.batch.index}/${lane.batch.count}` : `resting ${wait} · ${formatBatch(lane.batch)}`, color: 'cyan'};
+		}
+
+		case 'cooling': return {text: short ? `429 wait ${wait}` : `waiting out 429: ${wait}`, color: 'magenta'};
+		case 'stopping': return {text: short ? 'stopping' : `stopping, ${lane.inFlight} in flight`, color: 'yellow'};
+		case 'done': return {text: 'done', color: 'blue'};
+		case 'stopped': return {text: 'stopped', color: 'red'};
+	}
+}

@@ -1,0 +1,148 @@
+import process from 'node:process';
+import type {Config} from '../config/schema.js';
+import {Engine} from '../engine/engine.js';
+import type {EngineEvent, ItemResult, LaneSnapshot, LaneSpec, RunStatus, TestCase} from '../engine/types.js';
+import {buildSummary} from '../report/build-summary.js';
+import {modelTable} from '../report/model-table.js';
+import {startPlainReporter} from '../report/plain-reporter.js';
+import type {RunSummary} from '../report/summary-types.js';
+import type {Store} from '../store/index.js';
+import type {LaneSettings} from '../store/types.js';
+import {runTui} from '../ui/run-tui.js';
+import type {Connection} from './connect.js';
+import {exitCodeFor} from './exit-codes.js';
+import {commandLine} from './invocation.js';
+
+export type OutputFlags = {plain: boolean; json: boolean};
+
+/** Everything a run (new or resumed) needs once its inputs are checked and its store row exists. */
+export type RunSession = {
+	store: Store;
+	dbPath: string;
+	runId: string;
+	config: Config;
+	suitePath: string;
+	tests: TestCase[];
+	lanes: LaneSpec[];
+	prior: ItemResult[];
+	connection: Connection;
+	flags: OutputFlags;
+};
+
+const heartbeatMs = 5000;
+
+/**
+ * Runs the engine with the store as its sink, a view (TUI or plain lines), signals wired to a graceful
+ * stop; then records how it ended, prints the summary and returns the exit code.
+ */
+export async function executeRun(session: RunSession): Promise<number> {
+	const {store, runId, flags} = session;
+	const startedAt = performance.now();
+	const engine = new Engine({
+		lanes: session.lanes,
+		tests: session.tests,
+		prior: session.prior,
+		request: session.config.request,
+		retry: session.config.retry,
+		sink: {recordResult: result => store.recordResult(runId, result)},
+	});
+	const saveLane = (lane: string) => {
+		const snapshot = engine.snapshot().lanes.find(l => l.name === lane);
+		if (snapshot) store.saveLaneSettings(runId, laneSettings(snapshot));
+	};
+
+	engine.subscribe((event: EngineEvent) => {
+		if (event.type === 'attempt') {
+			store.recordAttempt(runId, event.attempt);
+			return;
+		}
+
+		if (event.type === 'result') return;
+		store.recordEvent(runId, event);
+		if (event.type === 'limit') saveLane(event.lane);
+		if (event.type === 'operator' && 'lane' in event.operator) saveLane(event.operator.lane);
+	});
+
+	const heartbeat = setInterval(() => {
+		store.heartbeat(runId);
+	}, heartbeatMs);
+	heartbeat.unref();
+	const onSignal = () => {
+		engine.stop();
+	};
+
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	const useTui = !flags.plain && !flags.json && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
+	const tui = useTui ? runTui(engine, {runId, suitePath: session.suitePath, dbPath: session.dbPath}) : undefined;
+	const plain = useTui ? undefined : startPlainReporter(engine, {write: line => process.stderr.write(`${line}\n`)});
+	if (!useTui) process.stderr.write(`lanes: run ${runId}: ${engine.snapshot().totals.items} items on ${session.lanes.length} lanes; results in ${session.dbPath}\n`);
+
+	let status: RunStatus;
+	try {
+		status = await engine.run();
+	} finally {
+		clearInterval(heartbeat);
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
+		plain?.stop();
+		await session.connection.close();
+	}
+
+	for (const lane of engine.snapshot().lanes) store.saveLaneSettings(runId, laneSettings(lane));
+	store.setRunStatus(runId, status, Date.now());
+	store.releaseLock(runId);
+	const summary = summarize(session, status, performance.now() - startedAt, engine);
+	const commands = {
+		report: commandLine(['report', runId, '--db', session.dbPath]),
+		resume: status === 'completed' ? undefined : commandLine(['resume', runId, '--db', session.dbPath]),
+	};
+	if (tui) await tui.finish(summary, commands);
+	printOutcome(summary, commands, flags, Boolean(tui));
+	return exitCodeFor(status);
+}
+
+function summarize(session: RunSession, status: RunStatus, elapsedMs: number, engine: Engine): RunSummary {
+	const lanes = engine.snapshot().lanes;
+	return buildSummary({
+		runId: session.runId,
+		status,
+		elapsedMs,
+		providers: session.lanes.map(lane => ({
+			name: lane.name,
+			models: lane.models.map(model => model.name),
+			concurrency: lanes.find(l => l.name === lane.name)?.concurrency ?? lane.concurrency,
+		})),
+		testCount: session.tests.length,
+		results: session.store.results(session.runId),
+		requestStats: session.store.providerStats(session.runId),
+	});
+}
+
+function printOutcome(summary: RunSummary, commands: {report: string; resume?: string}, flags: OutputFlags, tuiShown: boolean): void {
+	if (flags.json) {
+		process.stdout.write(`${JSON.stringify(summary)}\n`);
+	} else if (!tuiShown) {
+		process.stdout.write(`${modelTable(summary)}\n`);
+	}
+
+	if (!tuiShown) {
+		const t = summary.totals;
+		process.stderr.write(`lanes: run ${summary.runId} ${summary.status}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored, ${t.pending} pending\n`);
+		process.stderr.write(`report: ${commands.report}\n`);
+		if (commands.resume) process.stderr.write(`resume: ${commands.resume}\n`);
+	}
+}
+
+/** What a resume starts the lane from: as the operator or the controller left it. */
+function laneSettings(lane: LaneSnapshot): LaneSettings {
+	return {
+		lane: lane.name,
+		concurrency: lane.concurrency,
+		minConcurrency: lane.minConcurrency,
+		maxConcurrency: lane.maxConcurrency,
+		adaptive: lane.adaptive,
+		paused: lane.paused,
+		qps: lane.qpsCap,
+	};
+}

@@ -1,0 +1,105 @@
+import {AzureOpenAI, OpenAI} from 'openai';
+import type {ChatCompletion, ChatCompletionMessageParam} from 'openai/resources/chat/completions';
+import {classifyError, timeoutMessage} from './classify-error.js';
+import {type ChatClient, type ChatRequest, type ChatResponse, ProviderError} from './types.js';
+
+/** How to reach one provider: its dialect, address and key. */
+export type ClientTarget =
+	| {dialect: 'openai'; baseURL: string; apiKey: string}
+	| {dialect: 'azure'; endpoint: string; apiVersion: string; apiKey: string};
+
+/**
+ * A ChatClient over the official openai SDK for an OpenAI-compatible API or Azure OpenAI.
+ * The SDK never retries (the engine does); every failure is thrown as a classified ProviderError.
+ */
+export function createChatClient(target: ClientTarget): ChatClient {
+	const sdkFor = sdkFactory(target);
+	return {
+		async complete(request, options) {
+			const timeoutMs = options.timeoutMs;
+			if (options.signal?.aborted) throw new ProviderError('transient', 'aborted');
+			// Our own deadline covers the whole exchange: the SDK's timeout stops at the response headers.
+			const controller = new AbortController();
+			let timedOut = false;
+			const timer = setTimeout(() => {
+				timedOut = true;
+				controller.abort();
+			}, timeoutMs);
+			const onAbort = () => controller.abort();
+			options.signal?.addEventListener('abort', onAbort, {once: true});
+			try {
+				const sdk = sdkFor(request.model);
+				const completion = await sdk.chat.completions.create(
+					{model: request.model, messages: messages(request), max_tokens: request.maxTokens, temperature: request.temperature},
+					{timeout: Math.max(1, Math.ceil(timeoutMs)), signal: controller.signal, maxRetries: 0},
+				);
+				return toResponse(completion);
+			} catch (error) {
+				if (options.signal?.aborted) throw new ProviderError('transient', 'aborted', {cause: error});
+				if (timedOut) throw new ProviderError('transient', timeoutMessage(timeoutMs), {cause: error});
+				throw classifyError(error, {timeoutMs, secrets: [target.apiKey]});
+			} finally {
+				clearTimeout(timer);
+				options.signal?.removeEventListener('abort', onAbort);
+			}
+		},
+	};
+}
+
+type Sdk = Pick<OpenAI, 'chat'>;
+
+/**
+ * SDK clients are built on first use, so a missing key stops the lane with an auth error instead of
+ * crashing the program, and are reused so connections stay alive.
+ */
+function sdkFactory(target: ClientTarget): (model: string) => Sdk {
+	// Explicit options everywhere: OPENAI_BASE_URL, OPENAI_ORG_ID or OPENAI_LOG in the environment would
+	// otherwise change where requests go, what headers they carry, or print over the terminal UI.
+	const common = {apiKey: target.apiKey, maxRetries: 0, organization: null, project: null, logLevel: 'off'} as const;
+	const requireKey = () => {
+		if (!target.apiKey) throw new ProviderError('auth', 'no API key set');
+	};
+
+	if (target.dialect === 'openai') {
+		let sdk: OpenAI | undefined;
+		return () => {
+			requireKey();
+			sdk ??= new OpenAI({...common, baseURL: target.baseURL});
+			return sdk;
+		};
+	}
+
+	// One client per deployment with the deployment already in its baseURL. Left to derive it from `model`,
+	// AzureOpenAI skips adding "/deployments/DEP" whenever the endpoint itself contains "/deployments"
+	// (an endpoint path like ".../deployments-eu" breaks), and it does not URL-encode the name.
+	const sdks = new Map<string, AzureOpenAI>();
+	const endpoint = target.endpoint.replace(/\/+$/, '');
+	return deployment => {
+		requireKey();
+		let sdk = sdks.get(deployment);
+		if (!sdk) {
+			// Passing baseURL (not endpoint) also keeps OPENAI_BASE_URL from making the constructor throw.
+			sdk = new AzureOpenAI({...common, apiVersion: target.apiVersion, baseURL: `${endpoint}/openai/deployments/${encodeURIComponent(deployment)}`});
+			sdks.set(deployment, sdk);
+		}
+
+		return sdk;
+	};
+}
+
+function messages(request: ChatRequest): ChatCompletionMessageParam[] {
+	const list: ChatCompletionMessageParam[] = [];
+	if (request.system !== undefined) list.push({role: 'system', content: request.system});
+	list.push({role: 'user', content: request.prompt});
+	return list;
+}
+
+function toResponse(completion: ChatCompletion): ChatResponse {
+	// The SDK returns whatever the server sent (a string for a non-JSON body): check the shape ourselves.
+	const choices = (completion as Partial<ChatCompletion> | undefined)?.choices;
+	const text: unknown = Array.isArray(choices) ? choices[0]?.message?.content : undefined;
+	// An empty string is an answer (a model that spent its tokens); null or missing is not.
+	if (typeof text !== 'string') throw new ProviderError('transient', 'malformed response from provider (no answer text)');
+	const usage = completion.usage;
+	return {text, promptTokens: usage?.prompt_tokens, completionTokens: usage?.completion_tokens};
+}

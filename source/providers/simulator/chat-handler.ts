@@ -1,0 +1,103 @@
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {modelAccuracy, simulatedAnswer} from './answers.js';
+import {parseChatBody} from './chat-request.js';
+import {completionBody, type Dialect, type Failure, failureResponse} from './dialects.js';
+import {Exchange, type ExchangeContext} from './exchange.js';
+import {readBody} from './http-io.js';
+import type {ProviderState} from './provider-state.js';
+
+/** The simulator's context plus a way to read its clock and number responses. */
+export type ChatContext = ExchangeContext & {
+	now(): number;
+	nextId(): string;
+};
+
+/**
+ * Answers one chat.completions request the way a rate-limited provider would: checks in the order real
+ * APIs do (key, api-version, body, model), then outages, then the shared budget, then random errors,
+ * and finally a deterministic answer after a lognormal latency.
+ */
+export async function handleChat(context: ChatContext, state: ProviderState, request: IncomingMessage, response: ServerResponse, route: {dialect: Dialect; deployment?: string; query: URLSearchParams}): Promise<void> {
+	state.counts.requests++;
+	let raw: string;
+	try {
+		raw = await readBody(request);
+	} catch {
+		response.destroy(); // The client hung up mid-body (or sent too much): nobody to answer.
+		return;
+	}
+
+	const body = parseChatBody(raw);
+	const parsed = 'error' in body ? undefined : body;
+	const exchange = new Exchange(context, state, response, {
+		provider: state.name,
+		model: route.deployment ?? parsed?.model ?? '',
+		prompt: parsed?.prompt ?? '',
+		...(parsed?.system === undefined ? {} : {system: parsed.system}),
+		startedAt: context.elapsed(),
+		inFlightAtStart: state.limits.inFlight,
+	});
+	const headers = {'x-request-id': context.nextId()};
+	const fail = (failure: Failure, extra: Record<string, string> = {}) => {
+		const {status, body} = failureResponse(route.dialect, failure);
+		exchange.answer(status, body, {...headers, ...extra});
+	};
+
+	if (!hasKey(request, route.dialect, state.apiKey)) return fail({kind: 'auth'});
+	if (route.dialect === 'azure' && !route.query.get('api-version')) return fail({kind: 'missing_api_version'});
+	if (!parsed) return fail({kind: 'bad_request', message: (body as {error: string}).error});
+	const apiName = route.deployment ?? parsed.model;
+	if (!apiName) return fail({kind: 'bad_request', message: 'You must provide a model parameter.'});
+	const model = state.modelFor(apiName);
+	if (model === undefined) return fail({kind: 'unknown_model', model: apiName});
+	exchange.details.model = model;
+
+	const outage = state.outageStatus(context.elapsed());
+	if (outage !== undefined) {
+		return exchange.answerLater(state.drawErrorLatency(), () => ({...failureResponse(route.dialect, {kind: 'server_error', status: outage}), headers}));
+	}
+
+	const admission = state.limits.tryAcquire(context.now());
+	if (!admission.ok) {
+		const waitMs = Math.max(1, Math.ceil(admission.retryAfterMs));
+		return fail({kind: 'rate_limit', retryAfterMs: waitMs}, {
+			...state.limits.headers(context.now()),
+			'retry-after': String(Math.ceil(waitMs / 1000)),
+			'retry-after-ms': String(waitMs),
+		});
+	}
+
+	exchange.holdSlot();
+	const errorStatus = state.drawError();
+	if (errorStatus !== undefined) {
+		return exchange.answerLater(state.drawErrorLatency(), () => ({...failureResponse(route.dialect, {kind: 'server_error', status: errorStatus}), headers}));
+	}
+
+	exchange.answerLater(state.drawLatency(), () => {
+		const answer = answerFor(model, parsed.prompt, parsed.maxTokens, state);
+		const promptChars = parsed.prompt.length + (parsed.system?.length ?? 0);
+		return {
+			status: 200,
+			body: completionBody({id: `chatcmpl-${headers['x-request-id']}`, model: apiName, createdSeconds: Math.floor(Date.now() / 1000), promptTokens: tokens(promptChars), ...answer}),
+			headers: {...headers, ...state.limits.headers(context.now())},
+		};
+	});
+}
+
+/** The answer, cut at max_tokens like a real model (finish_reason "length"). */
+function answerFor(model: string, prompt: string, maxTokens: number | undefined, state: ProviderState) {
+	const full = simulatedAnswer(model, prompt, modelAccuracy(model, state.simulate));
+	const text = maxTokens !== undefined && tokens(full.length) > maxTokens ? full.slice(0, maxTokens * 4) : full;
+	return {text, completionTokens: tokens(text.length), finishReason: text === full ? 'stop' as const : 'length' as const};
+}
+
+/** About four characters a token, as OpenAI's rule of thumb says. */
+function tokens(chars: number): number {
+	return Math.max(1, Math.ceil(chars / 4));
+}
+
+/** OpenAI sends `Authorization: Bearer KEY`; Azure sends `api-key: KEY`. */
+function hasKey(request: IncomingMessage, dialect: Dialect, key: string): boolean {
+	if (dialect === 'azure') return request.headers['api-key'] === key;
+	return request.headers.authorization === `Bearer ${key}`;
+}

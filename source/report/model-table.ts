@@ -1,0 +1,28 @@
+import {formatMs, formatPercent, textTable} from './format.js';
+import type {RunSummary} from './summary-types.js';
+
+/** The per-model result table printed at the end of a run and by `lanes report`. */
+export function modelTable(summary: RunSummary): string {
+	const rows = [['model', 'provider', 'items', 'passed', 'failed', 'errored', 'pending', 'pass rate', 'p50', 'p95']];
+	for (const [name, model] of Object.entries(summary.models)) {
+		const answered = model.passed + model.failed + model.errored;
+		rows.push([
+			name, model.provider, String(model.items), String(model.passed), String(model.failed), String(model.errored), String(model.pending),
+			formatPercent(model.passed, answered), formatMs(model.latencyP50Ms || undefined), formatMs(model.latencyP95Ms || undefined),
+		]);
+	}
+
+	const t = summary.totals;
+	rows.push(['total', '', String(t.items), String(t.passed), String(t.failed), String(t.errored), String(t.pending), formatPercent(t.passed, t.passed + t.failed + t.errored), '', '']);
+	return textTable(rows);
+}
+
+/** Requests, 429s and retries per provider. */
+export function providerTable(summary: RunSummary): string {
+	const rows = [['provider', 'items', 'passed', 'failed', 'errored', 'pending', 'requests', '429s', 'retries', 'concurrency']];
+	for (const [name, p] of Object.entries(summary.providers)) {
+		rows.push([name, String(p.items), String(p.passed), String(p.failed), String(p.errored), String(p.pending), String(p.requests), String(p.rateLimited), String(p.retries), String(p.concurrency)]);
+	}
+
+	return textTable(rows);
+}

@@ -1,7 +1,7 @@
 import {modelMap, type Config} from '../config/schema.js';
 import type {LaneSpec} from '../engine/types.js';
 import {createChatClient} from '../providers/chat-client.js';
-import {simulatedSpecs} from '../providers/simulated-config.js';
+import {simulatedSpecs, simulatedTarget} from '../providers/simulated-config.js';
 import {startSimulator, type Simulator} from '../providers/simulator/index.js';
 import type {ChatClient} from '../providers/types.js';
 import type {LaneSettings} from '../store/types.js';
@@ -24,9 +24,7 @@ export async function connect(config: Config, apiKeys: ReadonlyMap<string, strin
 		} else if (provider.type === 'openai') {
 			clients.set(name, createChatClient({dialect: 'openai', baseURL: provider.baseURL, apiKey: apiKey ?? ''}));
 		} else {
-			const target = simulator!.targets.get(name)!;
-			// A simulated provider that names apiKeyEnv sends that key, as a real one would (a wrong one gets 401).
-			clients.set(name, createChatClient(apiKey === undefined ? target : {...target, apiKey}));
+			clients.set(name, createChatClient(simulatedTarget(simulator!, name, provider)));
 		}
 	}
 

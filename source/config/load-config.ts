@@ -23,9 +23,14 @@ let configJsonSchema: JsonSchema | undefined;
  * environment only once the schema passes. Key values never appear in a message.
  */
 export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-	const text = readInput(path).toString('utf8');
-	const config = parseConfig(parseJsonFile(path, text), path);
+	const config = readConfigFile(path);
 	return {path, config, apiKeys: readApiKeys(path, config, env)};
+}
+
+/** Reads, parses and validates a config file without looking at the environment (no keys needed). */
+export function readConfigFile(path: string): Config {
+	const text = readInput(path).toString('utf8');
+	return parseConfig(parseJsonFile(path, text), path);
 }
 
 /** Validates a config already parsed from JSON (a file, or a stored run); `source` names it in messages. */
@@ -61,7 +66,8 @@ function parseJsonFile(path: string, text: string): unknown {
 
 const variableName = /^[A-Za-z_]\w*$/;
 
-function readApiKeys(path: string, config: Config, env: NodeJS.ProcessEnv): Map<string, string> {
+/** The API key of every provider of `config` that names `apiKeyEnv`; InputError naming each variable that is unset. */
+export function readApiKeys(path: string, config: Config, env: NodeJS.ProcessEnv = process.env): Map<string, string> {
 	const keys = new Map<string, string>();
 	const problems: string[] = [];
 	for (const [name, provider] of Object.entries(config.providers)) {

@@ -101,28 +101,28 @@ export class Engine implements EngineControls, EngineView {
 	setConcurrency(lane: string, value: number): void {
 		const target = this.#lane(lane);
 		const next = Math.max(1, Math.round(value));
-		this.#operator({action: 'set_concurrency', lane, value: next});
 		target.setConcurrency(next);
+		this.#operator({action: 'set_concurrency', lane, value: next});
 	}
 
 	setAdaptive(lane: string, on: boolean): void {
-		this.#operator({action: 'set_adaptive', lane, value: on});
 		this.#lane(lane).setAdaptive(on);
+		this.#operator({action: 'set_adaptive', lane, value: on});
 	}
 
 	pause(lane: string): void {
-		this.#operator({action: 'pause', lane});
 		this.#lane(lane).pause();
+		this.#operator({action: 'pause', lane});
 	}
 
 	resume(lane: string): void {
-		this.#operator({action: 'resume', lane});
 		this.#lane(lane).resume();
+		this.#operator({action: 'resume', lane});
 	}
 
 	skipRest(lane: string): void {
-		this.#operator({action: 'skip_rest', lane});
 		this.#lane(lane).skipRest();
+		this.#operator({action: 'skip_rest', lane});
 	}
 
 	stop(): void {

@@ -4,7 +4,10 @@ import meow from 'meow';
 import {InputError} from './config/input-error.js';
 import {exitCodes} from './commands/exit-codes.js';
 import {estimateCommand} from './commands/estimate.js';
+import {reportCommand} from './commands/report.js';
+import {resumeCommand} from './commands/resume.js';
 import {runCommand} from './commands/run.js';
+import {runsCommand} from './commands/runs.js';
 import {simCommand} from './commands/sim.js';
 
 const cli = meow(`
@@ -64,6 +67,18 @@ async function main(): Promise<number> {
 			return runCommand({...flags, models: list(flags.models), providers: list(flags.providers)});
 		}
 
+		case 'resume': {
+			return resumeCommand(rest[0], flags);
+		}
+
+		case 'runs': {
+			return runsCommand(flags);
+		}
+
+		case 'report': {
+			return reportCommand(rest[0], flags);
+		}
+
 		case 'estimate': {
 			return estimateCommand(flags);
 		}
@@ -73,7 +88,7 @@ async function main(): Promise<number> {
 		}
 
 		default: {
-			throw new InputError(`unknown command "${command}" (expected run, resume, runs, report, estimate or sim; see lanes --help)${rest.length > 0 ? '' : ''}`);
+			throw new InputError(`unknown command "${command}" (expected run, resume, runs, report, estimate or sim; see lanes --help)`);
 		}
 	}
 }

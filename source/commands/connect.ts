@@ -62,7 +62,8 @@ export function laneSpecs(config: Config, clients: ReadonlyMap<string, ChatClien
 			concurrency: setting.concurrency,
 			minConcurrency: setting.minConcurrency,
 			maxConcurrency: setting.maxConcurrency,
-			qps: setting.qps,
+			// The rate cap is the config's (no key changes it); the rest is as the operator or controller left it.
+			qps: provider.qps,
 			adaptive: setting.adaptive,
 			paused: setting.paused,
 			batch: provider.batch,

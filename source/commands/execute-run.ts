@@ -29,8 +29,6 @@ export type RunSession = {
 	flags: OutputFlags;
 };
 
-const heartbeatMs = 5000;
-
 /**
  * Runs the engine with the store as its sink, a view (TUI or plain lines), signals wired to a graceful
  * stop; then records how it ended, prints the summary and returns the exit code.
@@ -63,10 +61,6 @@ export async function executeRun(session: RunSession): Promise<number> {
 		if (event.type === 'operator' && 'lane' in event.operator) saveLane(event.operator.lane);
 	});
 
-	const heartbeat = setInterval(() => {
-		store.heartbeat(runId);
-	}, heartbeatMs);
-	heartbeat.unref();
 	const onSignal = () => {
 		engine.stop();
 	};
@@ -76,13 +70,15 @@ export async function executeRun(session: RunSession): Promise<number> {
 	const useTui = !flags.plain && !flags.json && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
 	const tui = useTui ? runTui(engine, {runId, suitePath: session.suitePath, dbPath: session.dbPath}) : undefined;
 	const plain = useTui ? undefined : startPlainReporter(engine, {write: line => process.stderr.write(`${line}\n`)});
-	if (!useTui) process.stderr.write(`lanes: run ${runId}: ${engine.snapshot().totals.items} items on ${session.lanes.length} lanes; results in ${session.dbPath}\n`);
+	if (!useTui) {
+		process.stderr.write(`lanes: run ${runId}: ${engine.snapshot().totals.items} items on ${session.lanes.length} lanes; results in ${session.dbPath}\n`);
+		stopWhenOnlyPausedLanesRemain(engine);
+	}
 
 	let status: RunStatus;
 	try {
 		status = await engine.run();
 	} finally {
-		clearInterval(heartbeat);
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
 		plain?.stop();
@@ -145,4 +141,27 @@ function laneSettings(lane: LaneSnapshot): LaneSettings {
 		paused: lane.paused,
 		qps: lane.qpsCap,
 	};
+}
+
+/**
+ * Without a terminal there are no keys to resume a lane the operator paused (and a resumed run keeps it
+ * paused): once nothing else is left to do, stop so the run ends as interrupted instead of waiting forever.
+ */
+function stopWhenOnlyPausedLanesRemain(engine: Engine): void {
+	const paused = engine.snapshot().lanes.filter(lane => lane.paused).map(lane => lane.name);
+	if (paused.length === 0) return;
+	process.stderr.write(`lanes: ${paused.join(', ')} paused, as the operator left it; without a terminal it stays paused (resume on a terminal and press p)\n`);
+	const check = () => {
+		const lanes = engine.snapshot().lanes;
+		const idle = lanes.every(lane => lane.state === 'done' || lane.state === 'stopped' || (lane.paused && lane.inFlight === 0));
+		if (idle) {
+			unsubscribe();
+			engine.stop();
+		}
+	};
+
+	const unsubscribe = engine.subscribe(event => {
+		if (event.type === 'state') check();
+	});
+	queueMicrotask(check);
 }

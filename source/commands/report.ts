@@ -1,0 +1,32 @@
+import {existsSync} from 'node:fs';
+import process from 'node:process';
+import {InputError} from '../config/input-error.js';
+import {reportCsv, reportTable} from '../report/run-report.js';
+import {openStore} from '../store/index.js';
+import {defaults} from './defaults.js';
+import {storedSummary} from './stored-summary.js';
+
+const formats = ['table', 'csv', 'json'] as const;
+
+/** `lanes report RUN_ID`: per-model and per-provider results of a stored run. */
+export async function reportCommand(runId: string | undefined, flags: {db?: string; format?: string}): Promise<number> {
+	const format = flags.format ?? 'table';
+	if (!formats.includes(format as typeof formats[number])) throw new InputError(`--format: expected table, csv or json, got "${format}"`);
+	if (!runId) throw new InputError('report: expected a run id (see `lanes runs`)');
+	const dbPath = flags.db ?? defaults.db;
+	if (!existsSync(dbPath)) throw new InputError(`${dbPath}: no such database (name one with --db)`);
+	const store = openStore(dbPath, {readonly: true});
+	try {
+		const run = store.getRun(runId);
+		if (!run) throw new InputError(`${dbPath}: no run "${runId}" (see \`lanes runs --db ${dbPath}\`)`);
+		const summary = storedSummary(store, run);
+		const results = store.results(run.id);
+		const output = format === 'json'
+			? JSON.stringify(summary)
+			: format === 'csv' ? reportCsv(summary, results) : reportTable(summary, results, store.providerStats(run.id));
+		process.stdout.write(`${output}\n`);
+		return 0;
+	} finally {
+		store.close();
+	}
+}

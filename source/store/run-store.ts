@@ -1,0 +1,296 @@
+import type Database from 'better-sqlite3';
+import {InputError} from '../config/input-error.js';
+import type {AttemptRecord, EngineEvent, ItemResult} from '../engine/types.js';
+import {DatabaseError, withPath, wrapError} from './database-error.js';
+import {HEARTBEAT_INTERVAL_MS, holderIsLive, lockHeldMessage, thisProcess} from './lock.js';
+import {openDatabase} from './open-database.js';
+import {readLatencyStats, readProviderStats, readRun} from './queries.js';
+import {attemptValues, eventParams, laneParams, resultFromRow, resultValues, runListRow} from './rows.js';
+import {itemKey} from './run-id.js';
+import {configToJson} from './sanitize-config.js';
+import {prepareStatements, type Statements} from './statements.js';
+import type {CreateRunInput, LaneSettings, LatencyStats, ProviderStats, RunListRow, RunRecord, StoreOptions, StoredRunStatus} from './types.js';
+import {WriteBuffer} from './write-buffer.js';
+
+const runStatuses = new Set<string>(['running', 'completed', 'interrupted', 'incomplete']);
+
+/**
+ * The run database: the only object in lanes that touches SQLite. Writes are synchronous; a result is
+ * committed before `recordResult` returns, while attempts and events are batched (see WriteBuffer) and
+ * written every 100 ms or 1000 rows, before reads of them, and on `setRunStatus`, `releaseLock`, `close`
+ * and process exit.
+ */
+export class Store {
+	/** The database file as given: every error message starts with it. */
+	readonly path: string;
+	readonly readonly: boolean;
+	private readonly db: Database.Database;
+	private readonly statements: Statements;
+	private readonly buffer: WriteBuffer;
+	/** Runs known to exist, so buffered rows are checked against a real run when they arrive, not at flush. */
+	private readonly knownRuns = new Set<string>();
+	private readonly heldLocks = new Set<string>();
+	private heartbeatTimer: NodeJS.Timeout | undefined;
+	private closed = false;
+
+	/** Opens (or creates) the database; see `openStore`. */
+	constructor(path: string, options: StoreOptions = {}) {
+		this.path = path;
+		this.readonly = options.readonly ?? false;
+		this.db = openDatabase(path, {readonly: this.readonly});
+		try {
+			this.statements = withPath(path, 'preparing statements', () => prepareStatements(this.db));
+		} catch (error) {
+			this.db.close();
+			throw error;
+		}
+
+		this.buffer = new WriteBuffer(this.db, this.statements, {maxRows: 1000, maxDelayMs: 100});
+		if (!this.readonly) process.on('exit', this.onExit);
+	}
+
+	/** Records a new run (status `running`) with its lanes in display order. */
+	createRun(input: CreateRunInput): void {
+		this.writable('creating a run');
+		withPath(this.path, `creating run ${input.id}`, () => {
+			this.db.transaction(() => {
+				this.statements.insertRun.run({
+					id: input.id,
+					startedAt: Math.round(input.startedAt),
+					configJson: configToJson(input.configJson),
+					configPath: input.configPath,
+					suitePath: input.suitePath,
+					suiteHash: input.suiteHash,
+					modelsJson: JSON.stringify(input.models.map(({name, provider, apiModel}) => ({name, provider, apiModel}))),
+					testIdsJson: JSON.stringify(input.testIds),
+					itemCount: input.models.length * input.testIds.length,
+				});
+				input.lanes.forEach((lane, position) => this.statements.saveLane.run(laneParams(input.id, lane, position)));
+			})();
+		});
+		this.knownRuns.add(input.id);
+	}
+
+	/** The run with its JSON fields parsed and its lanes, or undefined if there is none with this id. */
+	getRun(id: string): RunRecord | undefined {
+		return withPath(this.path, `reading run ${id}`, () => readRun(this.statements, id));
+	}
+
+	/** The most recently started run that did not complete (running, interrupted or incomplete). */
+	latestUnfinishedRun(): RunRecord | undefined {
+		return withPath(this.path, 'finding the latest unfinished run', () => {
+			const latest = this.statements.latestUnfinishedRun.get();
+			return latest && readRun(this.statements, latest.id);
+		});
+	}
+
+	/** Every run, newest first, with how far it got. */
+	listRuns(): RunListRow[] {
+		return withPath(this.path, 'listing runs', () => this.statements.listRuns.all().map(row => runListRow(row)));
+	}
+
+	/**
+	 * Commits the final result of an item before returning.
+	 * Returns false, writing nothing, when the item already has a passed or failed result: those are final.
+	 * An errored result is replaced, which is how `--retry-errors` records its second chance.
+	 */
+	recordResult(runId: string, result: ItemResult): boolean {
+		const doing = `recording the result of ${result.model} / ${result.testId} in run ${runId}`;
+		this.writable(doing);
+		this.requireRun(runId, doing);
+		// One statement, so it commits on its own: no BEGIN/COMMIT round trip on the hottest write.
+		return withPath(this.path, doing, () => this.statements.recordResult.run(...resultValues(runId, result)).changes > 0);
+	}
+
+	/** Queues one request attempt for the next batch write. */
+	recordAttempt(runId: string, attempt: AttemptRecord): void {
+		const doing = `recording attempt ${attempt.attempt} of ${attempt.model} / ${attempt.testId} in run ${runId}`;
+		this.writable(doing);
+		this.requireRun(runId, doing);
+		const row = withPath(this.path, doing, () => attemptValues(runId, attempt));
+		withPath(this.path, 'writing attempts and events', () => this.buffer.addAttempt(row));
+	}
+
+	/** Queues an operator action or controller decision (limit, operator, lane_stopped, batch, rate_limited, state); ignores other events. */
+	recordEvent(runId: string, event: EngineEvent): void {
+		const doing = `recording a ${event.type} event in run ${runId}`;
+		const row = withPath(this.path, doing, () => eventParams(runId, event));
+		if (!row) return;
+		this.writable(doing);
+		this.requireRun(runId, doing);
+		withPath(this.path, 'writing attempts and events', () => this.buffer.addEvent(row));
+	}
+
+	/** Saves a lane's current settings (a lane not yet saved for this run is added after the others). */
+	saveLaneSettings(runId: string, settings: LaneSettings): void {
+		const doing = `saving the settings of lane ${settings.lane} in run ${runId}`;
+		this.writable(doing);
+		this.requireRun(runId, doing);
+		withPath(this.path, doing, () => this.statements.saveLane.run(laneParams(runId, settings, null)));
+	}
+
+	/**
+	 * Sets a run's status, writing waiting attempts and events first so a finished run's trail is complete.
+	 * `endedAt` (epoch ms) is recorded when given; `running` (a resume) clears it.
+	 */
+	setRunStatus(runId: string, status: StoredRunStatus, endedAt?: number): void {
+		const doing = `setting the status of run ${runId}`;
+		this.writable(doing);
+		if (!runStatuses.has(status)) throw new DatabaseError(this.path, `${doing}: "${status}" is not a run status`);
+		withPath(this.path, doing, () => {
+			this.buffer.flush();
+			const endedAtMs = endedAt === undefined ? null : Math.round(endedAt);
+			if (this.statements.setRunStatus.run({id: runId, status, endedAt: endedAtMs}).changes === 0) {
+				throw new DatabaseError(this.path, `${doing}: there is no such run`);
+			}
+		});
+	}
+
+	/** The run's final results, in the order they were first recorded. */
+	results(runId: string): ItemResult[] {
+		return withPath(this.path, `reading the results of run ${runId}`, () => this.statements.results.all(runId).map(row => resultFromRow(row)));
+	}
+
+	/** `itemKey(model, testId)` of every item with a final result; errored items only with `includeErrored`. */
+	finalKeys(runId: string, options: {includeErrored: boolean}): Set<string> {
+		return withPath(this.path, `reading the finished items of run ${runId}`, () => {
+			const rows = this.statements.finalKeys.all({runId, includeErrored: options.includeErrored ? 1 : 0});
+			return new Set(rows.map(row => itemKey(row.model, row.test_id)));
+		});
+	}
+
+	/** Requests, 429s and retries per provider in a run, from its attempts (waiting ones written first). */
+	providerStats(runId: string): Map<string, ProviderStats> {
+		return withPath(this.path, `reading the provider statistics of run ${runId}`, () => {
+			if (!this.readonly) this.buffer.flush();
+			return readProviderStats(this.statements, runId);
+		});
+	}
+
+	/** Count, mean and median latency of answered (passed or failed) results per model, over the 20 most recent runs. */
+	latencyStats(models?: string[]): Map<string, LatencyStats> {
+		return withPath(this.path, 'reading latencies', () => readLatencyStats(this.statements, models));
+	}
+
+	/**
+	 * Takes the run's lock for this process. Throws an InputError if a live process holds it: on this host
+	 * one that exists, on another host one whose heartbeat is fresh. A lock left by a dead process is taken
+	 * over. While held, the heartbeat is renewed every 10 s on an unref'd timer.
+	 */
+	acquireLock(runId: string): void {
+		const doing = `locking run ${runId}`;
+		this.writable(doing);
+		this.requireRun(runId, doing);
+		withPath(this.path, doing, () => {
+			this.db
+				.transaction(() => {
+					const now = Date.now();
+					const lock = this.statements.getLock.get(runId);
+					const ours = lock?.pid === thisProcess.pid && lock.hostname === thisProcess.hostname;
+					if (lock && !ours && holderIsLive(lock, thisProcess, now)) throw new InputError(lockHeldMessage(this.path, lock));
+					this.statements.takeLock.run({runId, ...thisProcess, now});
+				})
+				// IMMEDIATE: the write lock is taken before reading, so two processes cannot both see the run as free.
+				.immediate();
+		});
+		this.heldLocks.add(runId);
+		this.heartbeatTimer ??= setInterval(() => this.beatAll(), HEARTBEAT_INTERVAL_MS).unref();
+	}
+
+	/** Renews the heartbeat of a lock this process holds; throws if it does not hold it (any more). */
+	heartbeat(runId: string): void {
+		const doing = `renewing the lock of run ${runId}`;
+		this.writable(doing);
+		withPath(this.path, doing, () => {
+			if (this.statements.heartbeat.run({runId, ...thisProcess, now: Date.now()}).changes > 0) return;
+			const lock = this.statements.getLock.get(runId);
+			const holder = lock ? `process ${lock.pid} on ${lock.hostname} has taken it over` : 'it is not locked';
+			throw new DatabaseError(this.path, `${doing}: this process does not hold it (${holder})`);
+		});
+	}
+
+	/** Writes waiting attempts and events, then gives the lock up (if this process holds it). */
+	releaseLock(runId: string): void {
+		const doing = `unlocking run ${runId}`;
+		this.writable(doing);
+		withPath(this.path, doing, () => {
+			this.buffer.flush();
+			this.statements.releaseLock.run({runId, ...thisProcess});
+		});
+		this.heldLocks.delete(runId);
+		if (this.heldLocks.size === 0) this.stopHeartbeats();
+	}
+
+	/** Writes what waits, releases this store's locks and closes the database. Safe to call twice. */
+	close(): void {
+		if (this.closed) return;
+		this.closed = true;
+		process.off('exit', this.onExit);
+		let failure: unknown;
+		try {
+			this.finish();
+		} catch (error) {
+			failure = error;
+		} finally {
+			this.buffer.dispose();
+			this.stopHeartbeats();
+			this.db.close();
+		}
+
+		if (failure) throw wrapError(this.path, 'closing', failure);
+	}
+
+	/** Writes waiting rows and releases held locks: on close, and when the process exits without closing. */
+	private finish(): void {
+		if (this.readonly) return;
+		this.buffer.flush();
+		for (const runId of this.heldLocks) this.statements.releaseLock.run({runId, ...thisProcess});
+		this.heldLocks.clear();
+	}
+
+	private readonly onExit = (): void => {
+		try {
+			this.finish();
+		} catch {
+			// Exiting anyway; an unreleased lock of a dead process is taken over by the next run.
+		}
+	};
+
+	private beatAll(): void {
+		for (const runId of this.heldLocks) {
+			try {
+				this.statements.heartbeat.run({runId, ...thisProcess, now: Date.now()});
+			} catch {
+				// A missed beat (database busy) is harmless: the next one is ten seconds away.
+			}
+		}
+	}
+
+	private stopHeartbeats(): void {
+		if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+		this.heartbeatTimer = undefined;
+	}
+
+	private writable(doing: string): void {
+		if (this.closed) throw new DatabaseError(this.path, `${doing}: the store is closed`);
+		if (this.readonly) throw new DatabaseError(this.path, `${doing}: the database is open read-only`);
+	}
+
+	private requireRun(runId: string, doing: string): void {
+		if (this.knownRuns.has(runId)) return;
+		if (!withPath(this.path, doing, () => this.statements.runExists.get(runId))) {
+			throw new DatabaseError(this.path, `${doing}: there is no run ${runId}`);
+		}
+
+		this.knownRuns.add(runId);
+	}
+}
+
+/**
+ * Opens the lanes database at `path`, creating it (and its directories) if missing and migrating it to the
+ * current schema. Throws an InputError, without changing the file, for a file that is not a lanes database,
+ * one written by a newer lanes, or a damaged one. With `readonly`, nothing is created, migrated or written.
+ */
+export function openStore(path: string, options: StoreOptions = {}): Store {
+	return new Store(path, options);
+}

@@ -1,0 +1,86 @@
+import type Database from 'better-sqlite3';
+import type {AttemptValues, EventParams, LaneParams, LaneRow, LockRow, ProviderStatsRow, ResultRow, ResultValues, RunListDbRow, RunRow} from './rows.js';
+
+const resultColumns = 'model, test_id, provider, status, answer, latency_ms, attempts, prompt_tokens, completion_tokens, error_class, error_message, finished_at';
+
+/** Every statement the store runs, prepared once when it opens. */
+export function prepareStatements(db: Database.Database) {
+	return {
+		runExists: db.prepare<[string], {one: 1}>('SELECT 1 AS one FROM runs WHERE id = ?'),
+		insertRun: db.prepare<{id: string; startedAt: number; configJson: string; configPath: string; suitePath: string; suiteHash: string; modelsJson: string; testIdsJson: string; itemCount: number}>(`
+			INSERT INTO runs (id, started_at, status, config_json, config_path, suite_path, suite_hash, models_json, test_ids_json, item_count)
+			VALUES (@id, @startedAt, 'running', @configJson, @configPath, @suitePath, @suiteHash, @modelsJson, @testIdsJson, @itemCount)`),
+		// A lane seen for the first time goes after the others; a known lane keeps its place.
+		saveLane: db.prepare<LaneParams>(`
+			INSERT INTO run_lanes (run_id, lane, position, concurrency, min_concurrency, max_concurrency, adaptive, paused, qps)
+			VALUES (@runId, @lane, COALESCE(@position, (SELECT COALESCE(MAX(position) + 1, 0) FROM run_lanes WHERE run_id = @runId)),
+				@concurrency, @minConcurrency, @maxConcurrency, @adaptive, @paused, @qps)
+			ON CONFLICT (run_id, lane) DO UPDATE SET
+				concurrency = excluded.concurrency, min_concurrency = excluded.min_concurrency, max_concurrency = excluded.max_concurrency,
+				adaptive = excluded.adaptive, paused = excluded.paused, qps = excluded.qps`),
+		setRunStatus: db.prepare<{id: string; status: string; endedAt: number | null}>(`
+			UPDATE runs SET status = @status, ended_at = CASE WHEN @status = 'running' THEN NULL ELSE COALESCE(@endedAt, ended_at) END
+			WHERE id = @id`),
+		// Only an errored result may be replaced (a retry of errors); a passed or failed one is final.
+		recordResult: db.prepare<ResultValues>(`
+			INSERT INTO results (run_id, ${resultColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (run_id, model, test_id) DO UPDATE SET
+				provider = excluded.provider, status = excluded.status, answer = excluded.answer, latency_ms = excluded.latency_ms,
+				attempts = excluded.attempts, prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens,
+				error_class = excluded.error_class, error_message = excluded.error_message, finished_at = excluded.finished_at
+			WHERE results.status = 'errored'`),
+		insertAttempt: db.prepare<AttemptValues>(`
+			INSERT INTO attempts (run_id, provider, model, test_id, attempt, outcome, status, latency_ms, retry_after_ms, error_message, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		insertEvent: db.prepare<EventParams>(`
+			INSERT INTO events (run_id, at, lane, kind, detail_json) VALUES (@runId, @at, @lane, @kind, @detail)`),
+
+		getRun: db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?'),
+		runLanes: db.prepare<[string], LaneRow>(`
+			SELECT lane, concurrency, min_concurrency, max_concurrency, adaptive, paused, qps FROM run_lanes WHERE run_id = ? ORDER BY position`),
+		latestUnfinishedRun: db.prepare<[], {id: string}>(`
+			SELECT id FROM runs WHERE status <> 'completed' ORDER BY started_at DESC, id DESC LIMIT 1`),
+		listRuns: db.prepare<[], RunListDbRow>(`
+			SELECT runs.id, runs.started_at, runs.ended_at, runs.status, runs.item_count,
+				COUNT(results.run_id) AS done,
+				COUNT(CASE results.status WHEN 'passed' THEN 1 END) AS passed,
+				COUNT(CASE results.status WHEN 'failed' THEN 1 END) AS failed,
+				COUNT(CASE results.status WHEN 'errored' THEN 1 END) AS errored
+			FROM runs LEFT JOIN results ON results.run_id = runs.id
+			GROUP BY runs.id
+			ORDER BY runs.started_at DESC, runs.id DESC`),
+		results: db.prepare<[string], ResultRow>(`SELECT ${resultColumns} FROM results WHERE run_id = ? ORDER BY finished_at, model, test_id`),
+		finalKeys: db.prepare<{runId: string; includeErrored: 0 | 1}, {model: string; test_id: string}>(`
+			SELECT model, test_id FROM results WHERE run_id = @runId AND (@includeErrored OR status <> 'errored')`),
+		// Per item first, so retries are "attempts beyond the first" even when a resumed run numbers attempts anew.
+		providerStats: db.prepare<[string], ProviderStatsRow>(`
+			SELECT provider, SUM(count) AS requests, SUM(rate_limited) AS rate_limited, SUM(count) - COUNT(*) AS retries,
+				MIN(first_at) AS first_at, MAX(last_at) AS last_at
+			FROM (
+				SELECT provider, COUNT(*) AS count, COUNT(CASE outcome WHEN 'rate_limit' THEN 1 END) AS rate_limited,
+					MIN(at) AS first_at, MAX(at) AS last_at
+				FROM attempts WHERE run_id = ? GROUP BY provider, model, test_id
+			)
+			GROUP BY provider ORDER BY provider`),
+		// Answered requests (passed or failed) of the most recent runs: the provider's recent speed, read
+		// through the primary key's run_id prefix rather than an index every result commit would pay for.
+		recentLatencies: db.prepare<{runs: number}, {model: string; latency_ms: number}>(`
+			SELECT model, latency_ms FROM results
+			WHERE run_id IN (SELECT id FROM runs ORDER BY started_at DESC LIMIT @runs)
+				AND status <> 'errored' AND latency_ms IS NOT NULL`),
+
+		getLock: db.prepare<[string], LockRow>('SELECT * FROM run_locks WHERE run_id = ?'),
+		takeLock: db.prepare<{runId: string; pid: number; hostname: string; now: number}>(`
+			INSERT INTO run_locks (run_id, pid, hostname, acquired_at, heartbeat_at) VALUES (@runId, @pid, @hostname, @now, @now)
+			ON CONFLICT (run_id) DO UPDATE SET pid = excluded.pid, hostname = excluded.hostname, acquired_at = excluded.acquired_at,
+				heartbeat_at = excluded.heartbeat_at`),
+		// Both only ever touch our own lock: one taken over by another process stays theirs.
+		heartbeat: db.prepare<{runId: string; pid: number; hostname: string; now: number}>(`
+			UPDATE run_locks SET heartbeat_at = @now WHERE run_id = @runId AND pid = @pid AND hostname = @hostname`),
+		releaseLock: db.prepare<{runId: string; pid: number; hostname: string}>(`
+			DELETE FROM run_locks WHERE run_id = @runId AND pid = @pid AND hostname = @hostname`),
+	};
+}
+
+/** The prepared statements of one connection. */
+export type Statements = ReturnType<typeof prepareStatements>;

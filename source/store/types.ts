@@ -1,0 +1,88 @@
+import type {RunStatus} from '../engine/types.js';
+
+/** A run's status in the store: `running` until the engine says how it ended (or forever, if the process died). */
+export type StoredRunStatus = 'running' | RunStatus;
+
+/** A lane's operator-visible settings, saved so a resumed run starts where the operator left it. */
+export type LaneSettings = {
+	lane: string;
+	concurrency: number;
+	minConcurrency: number;
+	maxConcurrency: number;
+	adaptive: boolean;
+	paused: boolean;
+	/** Requests-per-second cap; absent means no cap. */
+	qps?: number;
+};
+
+/** A model as the run saw it: config name, provider (lane) and the name sent to the API. */
+export type RunModel = {name: string; provider: string; apiModel: string};
+
+/** What `createRun` records about a new run. */
+export type CreateRunInput = {
+	id: string;
+	/** Wall-clock epoch ms. */
+	startedAt: number;
+	/** The parsed config, already sanitized by the caller; any `apiKey` field left in it is dropped anyway. */
+	configJson: unknown;
+	configPath: string;
+	suitePath: string;
+	suiteHash: string;
+	models: RunModel[];
+	/** The suite's test ids in suite order. */
+	testIds: string[];
+	/** In display order. */
+	lanes: LaneSettings[];
+};
+
+/** A run as stored, JSON fields parsed. */
+export type RunRecord = {
+	id: string;
+	startedAt: number;
+	endedAt?: number;
+	status: StoredRunStatus;
+	/** The config as stored (without API keys). */
+	config: unknown;
+	configPath: string;
+	suitePath: string;
+	suiteHash: string;
+	models: RunModel[];
+	testIds: string[];
+	/** In display order. */
+	lanes: LaneSettings[];
+};
+
+/** One line of `listRuns`: a run and how far it got. */
+export type RunListRow = {
+	id: string;
+	startedAt: number;
+	endedAt?: number;
+	status: StoredRunStatus;
+	/** Models x tests. */
+	items: number;
+	/** Items with a final result (passed + failed + errored). */
+	done: number;
+	passed: number;
+	failed: number;
+	errored: number;
+};
+
+/** Requests seen by one provider in one run, from the attempts log. */
+export type ProviderStats = {
+	requests: number;
+	rateLimited: number;
+	/** Attempts beyond the first, per item. */
+	retries: number;
+	/** Wall-clock epoch ms of the first and last attempt. */
+	firstAt: number;
+	lastAt: number;
+};
+
+/** Latency of one model's answered requests (passed or failed results) across the runs in the database. */
+export type LatencyStats = {count: number; meanMs: number; p50Ms: number};
+
+/** Options of `openStore`. */
+export type StoreOptions = {
+	/** Open for reading only: nothing is created, migrated or written. */
+	readonly?: boolean;
+};

@@ -1,3 +1,4 @@
+import {setMaxListeners} from 'node:events';
 import {systemClock, type Clock} from './clock.js';
 import {Lane} from './lane.js';
 import type {
@@ -40,6 +41,8 @@ export class Engine implements EngineControls, EngineView {
 	#fatal: unknown;
 
 	constructor(options: EngineOptions) {
+		// Every request in flight listens for the abort: dozens at once is normal, not a leak.
+		setMaxListeners(0, this.#abort.signal);
 		this.#clock = options.clock ?? systemClock;
 		this.#wallNow = options.wallNow ?? Date.now;
 		const done = new Map<string, ItemResult[]>();

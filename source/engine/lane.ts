@@ -308,8 +308,8 @@ export class Lane {
 				promptTokens: response.promptTokens,
 				completionTokens: response.completionTokens,
 			});
+			// With adaptive control off the controller is not consulted at all: the operator's number stands.
 			if (this.#adaptive) this.#apply(this.#controller.onSuccess(latencyMs));
-			else this.#controller.onSuccess(latencyMs);
 		} catch (error) {
 			this.#onFailure(item, asProviderError(error), sentAt);
 		} finally {

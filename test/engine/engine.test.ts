@@ -71,6 +71,16 @@ describe('Engine', () => {
 		expect(engine.snapshot().totals).toEqual({items: 30, passed: 30, failed: 0, errored: 0, pending: 0});
 	});
 
+	it('keeps the operator\'s number when adaptive control is off, however well things go', async () => {
+		const clock = new FakeClock();
+		const provider = new FakeProvider(clock);
+		const {engine} = setup([lane('a', provider, ['m1', 'm2'], {concurrency: 2, adaptive: false})], 200, [], clock);
+		void engine.run();
+		await clock.advanceUntil(() => engine.snapshot().finished !== undefined);
+		expect(provider.maxInFlight).toBe(2);
+		expect(engine.snapshot().lanes[0]!.concurrency).toBe(2);
+	});
+
 	it('interleaves a lane\'s models so they progress together', async () => {
 		const clock = new FakeClock();
 		const provider = new FakeProvider(clock);

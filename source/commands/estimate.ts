@@ -4,7 +4,7 @@ import {loadSuite} from '../config/load-suite.js';
 import {InputError} from '../config/input-error.js';
 import {modelNames} from '../config/schema.js';
 import {estimate, type Estimate} from '../report/estimate.js';
-import {formatDuration, formatMs, formatPercent, textTable} from '../report/format.js';
+import {formatDuration, formatMs, formatShare, textTable} from '../report/format.js';
 import {openStore} from '../store/index.js';
 import {existsSync} from 'node:fs';
 import {defaults} from './defaults.js';
@@ -46,7 +46,7 @@ export function estimateText(result: Estimate): string {
 		textTable(rows),
 		'',
 		`serial (one request at a time):      ${formatDuration(result.serialMs)} (${hours(result.serialMs)})`,
-		`lanes with the configured plan:      ${formatDuration(result.configuredMs)} (${hours(result.configuredMs)}, ${formatPercent(saved, 1)} saved)`,
+		`lanes with the configured plan:      ${formatDuration(result.configuredMs)} (${hours(result.configuredMs)}, ${formatShare(saved, 1)} saved)`,
 	];
 	if (result.atLimitsMs !== undefined) lines.push(`lanes at the providers' limits:      ${formatDuration(result.atLimitsMs)} (${hours(result.atLimitsMs)})`);
 	for (const assumption of result.assumptions) lines.push(`note: ${assumption}`);

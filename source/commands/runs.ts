@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs';
 import process from 'node:process';
 import {InputError} from '../config/input-error.js';
-import {formatPercent, textTable} from '../report/format.js';
+import {formatShare, textTable} from '../report/format.js';
 import {openStore} from '../store/index.js';
 import {defaults} from './defaults.js';
 
@@ -26,7 +26,7 @@ export async function runsCommand(flags: {db?: string; json: boolean}): Promise<
 		for (const run of runs) {
 			rows.push([
 				run.id, new Date(run.startedAt).toISOString().replace('T', ' ').slice(0, 19), run.status,
-				`${run.done}/${run.items} ${formatPercent(run.done, run.items)}`, String(run.passed), String(run.failed), String(run.errored), formatPercent(run.passed, run.done),
+				`${run.done}/${run.items} ${formatShare(run.done, run.items)}`, String(run.passed), String(run.failed), String(run.errored), formatShare(run.passed, run.done),
 			]);
 		}
 

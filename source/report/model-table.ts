@@ -1,4 +1,4 @@
-import {formatMs, formatPercent, textTable} from './format.js';
+import {formatMs, formatShare, textTable} from './format.js';
 import type {RunSummary} from './summary-types.js';
 
 /** The per-model result table printed at the end of a run and by `lanes report`. */
@@ -8,12 +8,12 @@ export function modelTable(summary: RunSummary): string {
 		const answered = model.passed + model.failed + model.errored;
 		rows.push([
 			name, model.provider, String(model.items), String(model.passed), String(model.failed), String(model.errored), String(model.pending),
-			formatPercent(model.passed, answered), formatMs(model.latencyP50Ms || undefined), formatMs(model.latencyP95Ms || undefined),
+			formatShare(model.passed, answered), formatMs(model.latencyP50Ms || undefined), formatMs(model.latencyP95Ms || undefined),
 		]);
 	}
 
 	const t = summary.totals;
-	rows.push(['total', '', String(t.items), String(t.passed), String(t.failed), String(t.errored), String(t.pending), formatPercent(t.passed, t.passed + t.failed + t.errored), '', '']);
+	rows.push(['total', '', String(t.items), String(t.passed), String(t.failed), String(t.errored), String(t.pending), formatShare(t.passed, t.passed + t.failed + t.errored), '', '']);
 	return textTable(rows);
 }
 

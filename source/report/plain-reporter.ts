@@ -1,6 +1,6 @@
 import type {EngineView, LaneSnapshot} from '../engine/types.js';
-import {eventText} from './event-text.js';
-import {formatDuration, formatMs} from './format.js';
+import {EventLineLog} from './event-lines.js';
+import {formatDuration, formatEta, formatMs} from './format.js';
 
 export type PlainReporterOptions = {
 	write: (line: string) => void;
@@ -17,7 +17,7 @@ const clockText = (ms: number) => {
 export function laneLine(lane: LaneSnapshot, nameWidth: number): string {
 	const done = lane.passed + lane.failed + lane.errored;
 	const percent = lane.items === 0 ? 100 : Math.floor((done / lane.items) * 100);
-	const state = lane.waitMs === undefined ? lane.state : `${lane.state} ${formatDuration(lane.waitMs)}`;
+	const state = lane.waitMs === undefined ? lane.state : `${lane.state} ${formatDuration(lane.waitMs, 'ceil')}`;
 	const batch = lane.batch ? ` batch ${lane.batch.index}/${lane.batch.count}` : '';
 	return [
 		`${lane.name.padEnd(nameWidth)} ${state.padEnd(13)}`,
@@ -28,33 +28,30 @@ export function laneLine(lane: LaneSnapshot, nameWidth: number): string {
 		`429s ${lane.rateLimited}`,
 		`retries ${lane.retries}`,
 		`p50 ${formatMs(lane.latencyP50Ms)}`,
-		`eta ${lane.pending === 0 ? '-' : formatDuration(lane.etaMs)}${batch}`,
+		`eta ${lane.pending === 0 ? '-' : formatEta(lane.etaMs)}${batch}`,
 	].join('  ');
 }
 
 /**
  * Progress without a terminal UI: a status line per lane every couple of seconds and a line for each
- * notable event (429 bursts coalesced to one line per lane per status interval).
+ * notable event, as the TUI's event log words it (a burst of 429s is one line; the status lines count them).
  */
 export function startPlainReporter(engine: EngineView, options: PlainReporterOptions): {stop(): void} {
 	const intervalMs = options.intervalMs ?? 2000;
-	const limited = new Map<string, number>();
+	const log = new EventLineLog();
+	let printed = 0;
 	const stamp = () => `[${clockText(engine.snapshot().elapsedMs)}]`;
 	const unsubscribe = engine.subscribe(event => {
-		if (event.type === 'rate_limited') {
-			limited.set(event.lane, (limited.get(event.lane) ?? 0) + 1);
-			return;
+		if (!log.add(event)) return;
+		for (const line of log.lines()) {
+			if (line.id <= printed) continue;
+			printed = line.id;
+			options.write(`${stamp()} ${line.text}`);
 		}
-
-		if (event.type === 'state' && (event.state === 'paused' || event.state === 'cooling' || event.state === 'running')) return;
-		const line = eventText(event);
-		if (line) options.write(`${stamp()} ${line.text}`);
 	});
 	const status = () => {
 		const snapshot = engine.snapshot();
 		const width = Math.max(...snapshot.lanes.map(lane => lane.name.length));
-		for (const [lane, count] of limited) options.write(`${stamp()} ${lane}: ${count} × 429 rate limited`);
-		limited.clear();
 		for (const lane of snapshot.lanes) options.write(`${stamp()} ${laneLine(lane, width)}`);
 	};
 

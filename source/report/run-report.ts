@@ -1,5 +1,5 @@
 import type {ItemResult} from '../engine/types.js';
-import {formatMs, formatPercent, textTable} from './format.js';
+import {formatMs, formatShare, textTable} from './format.js';
 import type {RunSummary} from './summary-types.js';
 
 export type RequestWindow = {firstAt: number; lastAt: number; requests: number};
@@ -35,7 +35,7 @@ export function reportTable(summary: RunSummary, results: readonly ItemResult[],
 	for (const row of modelRows(summary, results)) {
 		models.push([
 			row.model, row.provider, String(row.items), String(row.passed), String(row.failed), String(row.errored), String(row.pending),
-			row.passRate === undefined ? '-' : formatPercent(row.passRate, 1), formatMs(row.latencyP50Ms || undefined), formatMs(row.latencyP95Ms || undefined),
+			row.passRate === undefined ? '-' : formatShare(row.passRate, 1), formatMs(row.latencyP50Ms || undefined), formatMs(row.latencyP95Ms || undefined),
 			String(row.promptTokens), String(row.completionTokens),
 		]);
 	}

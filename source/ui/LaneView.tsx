@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import type {LaneSnapshot} from '../engine/types.js';
-import {cell, cellRight, clamp, formatEta, formatMs, formatPercent, formatQps, formatRatio} from './format.js';
+import {cell, cellRight, clamp, formatEta, formatMs, formatPercent, formatQps, formatRatio} from '../report/format.js';
 import type {LaneForm} from './layout.js';
 import {stateLabel} from './lane-state.js';
 import {ProgressBar} from './ProgressBar.js';

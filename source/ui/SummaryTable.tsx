@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {RunSummary} from '../report/summary-types.js';
-import {cell, cellRight, clamp, formatDuration, formatMs} from './format.js';
+import {cell, cellRight, clamp, formatDuration, formatMs} from '../report/format.js';
 
 export type FinishCommands = {report: string; resume?: string};
 

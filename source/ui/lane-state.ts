@@ -1,5 +1,5 @@
 import type {LaneSnapshot} from '../engine/types.js';
-import {formatBatch, formatEta} from './format.js';
+import {formatBatch, formatEta} from '../report/format.js';
 
 export type StateLabel = {text: string; color: string};
 

@@ -1,4 +1,4 @@
-import {clamp} from './format.js';
+import {clamp} from '../report/format.js';
 
 export type LaneForm = 'full' | 'compact';
 

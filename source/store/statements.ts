@@ -64,10 +64,12 @@ export function prepareStatements(db: Database.Database) {
 			GROUP BY provider ORDER BY provider`),
 		// Answered requests (passed or failed) of the most recent runs: the provider's recent speed, read
 		// through the primary key's run_id prefix rather than an index every result commit would pay for.
+		// Answers from the built-in simulator say nothing about a real provider of the same model name.
 		recentLatencies: db.prepare<{runs: number}, {model: string; latency_ms: number}>(`
-			SELECT model, latency_ms FROM results
-			WHERE run_id IN (SELECT id FROM runs ORDER BY started_at DESC LIMIT @runs)
-				AND status <> 'errored' AND latency_ms IS NOT NULL`),
+			SELECT results.model, results.latency_ms FROM results JOIN runs ON runs.id = results.run_id
+			WHERE results.run_id IN (SELECT id FROM runs ORDER BY started_at DESC LIMIT @runs)
+				AND results.status <> 'errored' AND results.latency_ms IS NOT NULL
+				AND coalesce(json_extract(runs.config_json, '$.providers."' || results.provider || '".type'), '') <> 'simulated'`),
 
 		getLock: db.prepare<[string], LockRow>('SELECT * FROM run_locks WHERE run_id = ?'),
 		takeLock: db.prepare<{runId: string; pid: number; hostname: string; now: number}>(`

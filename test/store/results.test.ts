@@ -1,12 +1,12 @@
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {openStore} from '../../source/store/index.js';
+import {openStore, type CreateRunInput} from '../../source/store/index.js';
 import {result, runInput, temporaryDirectory, track} from './helpers.js';
 
-function storeWithRun() {
+function storeWithRun(run: CreateRunInput = runInput('r1')) {
 	const path = join(temporaryDirectory(), 'runs.db');
 	const store = track(openStore(path));
-	store.createRun(runInput('r1'));
+	store.createRun(run);
 	return {path, store};
 }
 
@@ -74,8 +74,8 @@ describe('results', () => {
 	});
 
 	test('latencyStats: count, mean and median of answered results per model, over recent runs', () => {
-		const {store} = storeWithRun();
-		store.createRun(runInput('r2', {startedAt: 2000}));
+		const {store} = storeWithRun(realProvider('r1'));
+		store.createRun(realProvider('r2', {startedAt: 2000}));
 		const latencies = {m1: [100, 300, 200, 1000], m2: [50, 70, 60]};
 		for (const [model, values] of Object.entries(latencies)) {
 			values.forEach((latencyMs, index) => store.recordResult(index % 2 === 0 ? 'r1' : 'r2', result(model, `t${index}`, index === 1 ? 'failed' : 'passed', {latencyMs})));
@@ -90,4 +90,17 @@ describe('results', () => {
 		]));
 		expect(store.latencyStats(['m2', 'm3'])).toEqual(new Map([['m2', {count: 3, meanMs: 60, p50Ms: 60}]]));
 	});
+
+	test('latencyStats leaves out answers from the built-in simulator: they say nothing about a real provider', () => {
+		const {store} = storeWithRun(realProvider('r1'));
+		store.createRun(runInput('demo', {startedAt: 2000}));
+		store.recordResult('r1', result('m1', 't1', 'passed', {latencyMs: 10_000}));
+		store.recordResult('demo', result('m1', 't1', 'passed', {latencyMs: 50}));
+		expect(store.latencyStats(['m1'])).toEqual(new Map([['m1', {count: 1, meanMs: 10_000, p50Ms: 10_000}]]));
+	});
 });
+
+/** A run whose provider "sim" is a real OpenAI-compatible one, not the simulator. */
+function realProvider(id: string, overrides: Partial<CreateRunInput> = {}): CreateRunInput {
+	return runInput(id, {configJson: {providers: {sim: {type: 'openai', baseURL: 'https://gw/v1', models: ['m1', 'm2']}}}, ...overrides});
+}

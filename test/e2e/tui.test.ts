@@ -1,0 +1,178 @@
+import {spawn} from 'node:child_process';
+import {afterEach, describe, expect, test} from 'vitest';
+import {childEnv, repoRoot} from '../helpers/cli.js';
+import type {PtySession} from '../helpers/pty-session.js';
+import {isSelected, laneLine, laneNames, startScenario, type LaneName, type Scenario} from './scenario.js';
+
+let scenario: Scenario | undefined;
+afterEach(async () => {
+	await scenario?.close();
+	scenario = undefined;
+});
+
+const laneIndex = (name: LaneName) => laneNames.indexOf(name) + 1;
+
+/** Waits for the live screen with all three lanes. */
+async function waitForLanes(session: PtySession): Promise<void> {
+	await session.waitFor(() => laneNames.every(name => laneLine(session.screenText(), name) !== undefined), 10_000, 'the three lanes on the screen');
+}
+
+/**
+ * Selects a lane with its number key and waits until the screen shows it selected. The digit is sent again
+ * while it is not: a key typed before Ink switches the terminal to raw mode can be lost, and selecting is
+ * idempotent. Selecting a lane other than the current one first proves the keys are read.
+ */
+async function select(session: PtySession, name: LaneName): Promise<void> {
+	let sentAt = Number.NEGATIVE_INFINITY;
+	await session.waitFor(() => {
+		if (isSelected(session.screenText(), name)) return true;
+		if (performance.now() - sentAt > 500) {
+			session.write(String(laneIndex(name)));
+			sentAt = performance.now();
+		}
+
+		return false;
+	}, 5000, `lane ${name} selected`);
+}
+
+/** The line under a lane's first line: "in flight N/C (min-max mode) · …". */
+function laneDetail(screen: string, name: LaneName): string {
+	const lines = screen.split('\n');
+	const first = lines.findIndex(line => line === laneLine(screen, name));
+	return first === -1 ? '' : lines[first + 1] ?? '';
+}
+
+/** The most of `value()` seen, polling it for `windowMs`: a measurement over a window, not a wait for a condition. */
+async function sampleMax(value: () => number, windowMs: number): Promise<number> {
+	let max = value();
+	const end = performance.now() + windowMs;
+	while (performance.now() < end) {
+		await new Promise(resolve => setTimeout(resolve, 5));
+		max = Math.max(max, value());
+	}
+
+	return max;
+}
+
+/** Presses q once (graceful stop) and waits for the child to exit. */
+async function quit(session: PtySession) {
+	session.write('q');
+	await session.waitFor(() => session.exit() !== undefined, 10_000, 'the child to exit after q');
+	return session.exited;
+}
+
+// These drive whole runs in a real terminal: one at a time, with both cores.
+describe.sequential('the terminal UI in a real pseudo-terminal', () => {
+	test('the three lanes appear on the screen', {timeout: 20_000}, async () => {
+		scenario = await startScenario({tests: 200});
+		const session = scenario.startTui();
+		await waitForLanes(session);
+		const screen = session.screenText();
+		expect(screen).toMatch(/^run \S+ · elapsed/m);
+		for (const name of laneNames) expect(laneLine(screen, name), screen).toMatch(/running|paused|done/);
+		// The lanes really send: each provider of the simulator sees requests.
+		await session.waitFor(() => laneNames.every(name => scenario!.requests(name) > 0), 5000, 'requests at every provider');
+		expect((await quit(session)).exitCode).toBe(3);
+	});
+
+	test('+ on a lane raises the requests its provider sees in flight', {timeout: 20_000}, async () => {
+		scenario = await startScenario({tests: 200});
+		const {simulator} = scenario;
+		const session = scenario.startTui();
+		await waitForLanes(session);
+		await select(session, 'user_azure');
+		await select(session, 'azure');
+		await session.waitFor(() => simulator.stats('azure').inFlight > 0, 5000, 'azure requests in flight');
+		const before = await sampleMax(() => simulator.stats('azure').inFlight, 800);
+
+		for (let press = 0; press < 6; press++) session.write('+');
+		await session.waitFor(() => /in flight \d+\/8 /.test(laneDetail(session.screenText(), 'azure')), 5000, 'azure at concurrency 8 on the screen');
+		const after = await sampleMax(() => simulator.stats('azure').inFlight, 800);
+
+		expect(before).toBeLessThanOrEqual(2);
+		expect(after).toBeGreaterThanOrEqual(6);
+		expect(after).toBeLessThanOrEqual(8);
+		// The other lanes kept their concurrency.
+		expect(simulator.stats('user_azure').maxInFlight).toBeLessThanOrEqual(2);
+		expect((await quit(session)).exitCode).toBe(3);
+	});
+
+	test('p pauses idealab (no new requests reach it) while the other lanes go on; p again restarts it', {timeout: 20_000}, async () => {
+		scenario = await startScenario({tests: 200});
+		const {simulator} = scenario;
+		const requests = scenario.requests;
+		const session = scenario.startTui();
+		await waitForLanes(session);
+		await select(session, 'idealab');
+		await session.waitFor(() => requests('idealab') >= 3, 5000, 'idealab requests');
+
+		session.write('p');
+		// Paused on the screen with nothing left in flight, and the simulator holds none of its requests.
+		await session.waitFor(() => {
+			const screen = session.screenText();
+			return /^› idealab\s+paused\s{2}/m.test(screen) && /in flight 0\//.test(laneDetail(screen, 'idealab')) && simulator.stats('idealab').inFlight === 0;
+		}, 5000, 'idealab paused with its in-flight requests drained');
+		const pausedAt = requests('idealab');
+		const lastStart = Math.max(...simulator.log().filter(entry => entry.provider === 'idealab').map(entry => entry.startedAt));
+		const others = {azure: requests('azure'), user_azure: requests('user_azure')};
+
+		// The other lanes go on: wait until each has sent 10 more.
+		await session.waitFor(() => requests('azure') >= others.azure + 10 && requests('user_azure') >= others.user_azure + 10, 5000, 'azure and user_azure going on');
+		expect(requests('idealab')).toBe(pausedAt);
+		expect(simulator.log().filter(entry => entry.provider === 'idealab' && entry.startedAt > lastStart)).toEqual([]);
+
+		session.write('p');
+		await session.waitFor(() => requests('idealab') >= pausedAt + 5, 5000, 'idealab requests again after the second p');
+		await session.waitFor(() => /^› idealab\s+running/m.test(session.screenText()), 5000, 'idealab running on the screen');
+		expect((await quit(session)).exitCode).toBe(3);
+	});
+
+	test('q exits 3 and prints a resume command, which completes the run', {timeout: 30_000}, async () => {
+		// Quick requests and a small suite, so the resumed run is short too.
+		scenario = await startScenario({tests: 30, concurrency: 4, latencyMs: 100});
+		const session = scenario.startTui();
+		await waitForLanes(session);
+		// Proves the keys are read before the one press of q (a second q would abort in-flight requests).
+		await select(session, 'user_azure');
+		await session.waitFor(() => laneNames.some(name => scenario!.requests(name) >= 3), 5000, 'requests under way');
+
+		const exit = await quit(session);
+		expect(exit.exitCode, session.allText()).toBe(3);
+		let command = '';
+		await session.waitFor(() => {
+			command = session.allText().match(/^resume: (.+\bresume\b.+)$/m)?.[1] ?? '';
+			return command !== '';
+		}, 2000, 'the resume command');
+		expect(command).toContain(scenario.dbPath);
+		const runId = session.allText().match(/^run (\S+) interrupted/m)?.[1];
+		expect(runId, session.allText()).toBeDefined();
+		expect(command).toContain(runId);
+
+		// The printed command, run as a plain child (no terminal): it finishes the rest of the run.
+		const resumed = await runShell(command, scenario.env, 20_000);
+		expect(resumed.code, resumed.output).toBe(0);
+		expect(resumed.output).toContain(`run ${runId} completed`);
+	});
+});
+
+/** Runs a shell command line from the repository root, stdin not a terminal; bounded. */
+async function runShell(command: string, env: Record<string, string>, timeoutMs: number): Promise<{code: number | null; output: string}> {
+	const child = spawn('sh', ['-c', command], {cwd: repoRoot, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']});
+	let output = '';
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		output += chunk;
+	});
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+		output += chunk;
+	});
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(new Error(`timed out after ${timeoutMs} ms: ${command}\n${output}`));
+		}, timeoutMs);
+		child.once('close', code => {
+			clearTimeout(timer);
+			resolve({code, output});
+		});
+	});
+}

@@ -1,0 +1,98 @@
+import xterm from '@xterm/headless';
+import * as pty from 'node-pty';
+import {childEnv, cliCommand, repoRoot} from './cli.js';
+
+export type PtyExit = {exitCode: number; signal?: number};
+
+/** The CLI in a real pseudo-terminal, its output fed to a headless xterm so tests read the screen as a user sees it. */
+export type PtySession = {
+	/** Types keys (as a terminal sends them: one chunk). */
+	write(keys: string): void;
+	/** The visible screen: one line a row, trailing spaces trimmed. */
+	screenText(): string;
+	/** Scrollback and screen, with lines the terminal soft-wrapped joined back into one. */
+	allText(): string;
+	/** Polls `condition` until it holds; fails after `timeoutMs` naming `description` and showing the last screen. */
+	waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, description: string): Promise<void>;
+	/** Resolves when the child has exited (rejects only through the caller's own timeout). */
+	exited: Promise<PtyExit>;
+	/** The exit, once there is one. */
+	exit(): PtyExit | undefined;
+	/** Kills the child if it still runs (SIGKILL). */
+	kill(): void;
+};
+
+export type PtyOptions = {
+	cols?: number;
+	rows?: number;
+	cwd?: string;
+	/** Added to the child's environment, which never has CI (Ink would print only its last frame). */
+	env?: Record<string, string | undefined>;
+};
+
+const pollMs = 20;
+
+/** Starts `lanes ARGS` in a pseudo-terminal of `cols` × `rows` (default 100 × 32). */
+export function startPty(args: readonly string[], options: PtyOptions = {}): PtySession {
+	const cols = options.cols ?? 100;
+	const rows = options.rows ?? 32;
+	const env = childEnv({TERM: 'xterm-256color', ...options.env});
+	delete env.CI;
+	const command = cliCommand(args);
+	const child = pty.spawn(command.file, command.args, {name: 'xterm-256color', cols, rows, cwd: options.cwd ?? repoRoot, env});
+	const terminal = new xterm.Terminal({cols, rows, scrollback: 5000, allowProposedApi: true});
+	child.onData(data => {
+		terminal.write(data);
+	});
+	let exit: PtyExit | undefined;
+	const exited = new Promise<PtyExit>(resolve => {
+		child.onExit(event => {
+			exit = event;
+			resolve(event);
+		});
+	});
+
+	const lineText = (index: number) => terminal.buffer.active.getLine(index)?.translateToString(true) ?? '';
+	const screenText = () => {
+		const buffer = terminal.buffer.active;
+		const lines: string[] = [];
+		for (let row = 0; row < rows; row++) lines.push(lineText(buffer.viewportY + row).trimEnd());
+		return lines.join('\n');
+	};
+
+	const session: PtySession = {
+		write(keys) {
+			child.write(keys);
+		},
+		screenText,
+		allText() {
+			const buffer = terminal.buffer.active;
+			const lines: string[] = [];
+			for (let index = 0; index < buffer.length; index++) {
+				const text = lineText(index);
+				if (buffer.getLine(index)?.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
+				else lines.push(text);
+			}
+
+			return lines.map(line => line.trimEnd()).join('\n');
+		},
+		async waitFor(condition, timeoutMs, description) {
+			const deadline = performance.now() + timeoutMs;
+			for (;;) {
+				if (await condition()) return;
+				if (performance.now() > deadline) {
+					const status = exit ? `the child exited (code ${exit.exitCode}${exit.signal ? `, signal ${exit.signal}` : ''})` : 'the child is still running';
+					throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}; ${status}. Last screen:\n${screenText()}`);
+				}
+
+				await new Promise(resolve => setTimeout(resolve, pollMs));
+			}
+		},
+		exited,
+		exit: () => exit,
+		kill() {
+			if (!exit) child.kill('SIGKILL');
+		},
+	};
+	return session;
+}

@@ -100,6 +100,8 @@ export async function executeRun(session: RunSession): Promise<number> {
 
 function summarize(session: RunSession, status: RunStatus, elapsedMs: number, engine: Engine): RunSummary {
 	const lanes = engine.snapshot().lanes;
+	// A resume with --force after tests left the suite runs fewer tests than the run has results for.
+	const testIds = new Set(session.tests.map(test => test.id));
 	return buildSummary({
 		runId: session.runId,
 		status,
@@ -110,7 +112,7 @@ function summarize(session: RunSession, status: RunStatus, elapsedMs: number, en
 			concurrency: lanes.find(l => l.name === lane.name)?.concurrency ?? lane.concurrency,
 		})),
 		testCount: session.tests.length,
-		results: session.store.results(session.runId),
+		results: session.store.results(session.runId).filter(result => testIds.has(result.testId)),
 		requestStats: session.store.providerStats(session.runId),
 	});
 }

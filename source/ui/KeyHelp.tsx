@@ -17,7 +17,8 @@ export const keyHelp: ReadonlyArray<[keys: string, action: string]> = [
 export function KeyFooter() {
 	return (
 		<Text wrap="truncate-end" dimColor>
-			↑↓/1-9 select · +/- conc · [/] ±5 · a adaptive · p pause · P all · s skip rest · q quit · ? help
+			{/* Quit and help first: on a narrow terminal the end of the line is what gets cut. */}
+			q quit · ? help · ↑↓/1-9 select · +/- conc · [/] ±5 · a adaptive · p pause · P all · s skip rest
 		</Text>
 	);
 }

@@ -1,8 +1,15 @@
-import {render} from 'ink';
+import {render, renderToString} from 'ink';
 import type {EngineControls, EngineView} from '../engine/types.js';
 import type {RunSummary} from '../report/summary-types.js';
-import {App, type Finished} from './App.js';
+import {App} from './App.js';
 import {createSnapshotStore} from './snapshot-store.js';
+import {SummaryTable} from './SummaryTable.js';
+
+const enterAltScreen = '\u001B[?1049h\u001B[H';
+const leaveAltScreen = '\u001B[?1049l';
+const clearScreen = '\u001B[2J\u001B[H';
+/** Longer than a frame at the lowest frame rate Ink is given, so no redraw for the old size comes after. */
+const resizeSettleMs = 150;
 
 export type TuiOptions = {
 	runId: string;
@@ -27,31 +34,61 @@ export type Tui = {
 export function runTui(engine: EngineView & EngineControls, options: TuiOptions): Tui {
 	const store = createSnapshotStore(engine);
 	const info = {runId: options.runId, suitePath: options.suitePath, dbPath: options.dbPath};
-	const tree = (finished?: Finished) => <App engine={engine} store={store} info={info} finished={finished}/>;
-	const instance = render(tree(), {
+	const stdout = options.stdout ?? process.stdout;
+	// The live view gets the terminal's alternate screen, as full-screen programs do: the user's scrollback
+	// is left alone, and the result table, printed on the normal screen at the end, stays after lanes exits.
+	stdout.write(enterAltScreen);
+	let inAltScreen = true;
+	const restoreScreen = () => {
+		if (!inAltScreen) return;
+		inAltScreen = false;
+		stdout.write(leaveAltScreen);
+	};
+
+	process.once('exit', restoreScreen);
+	const app = <App engine={engine} store={store} info={info}/>;
+	const instance = render(app, {
 		maxFps: options.maxFps ?? 10,
 		exitOnCtrlC: false,
 		patchConsole: false,
-		stdout: options.stdout ?? process.stdout,
+		stdout,
 		stdin: options.stdin ?? process.stdin,
 	});
+	// A terminal that reflows on resize leaves frames drawn for the old width on more rows than Ink knows to
+	// erase. Once the resize has settled (Ink's own redraws for it included), wipe the screen and draw the
+	// whole frame again from the top.
+	let resizeTimer: NodeJS.Timeout | undefined;
+	const onResize = () => {
+		clearTimeout(resizeTimer);
+		resizeTimer = setTimeout(() => {
+			stdout.write(clearScreen);
+			instance.clear();
+			instance.rerender(app);
+		}, resizeSettleMs);
+	};
+
+	stdout.on('resize', onResize);
 	let closed = false;
 
 	const unmount = () => {
 		if (closed) return;
 		closed = true;
+		stdout.off('resize', onResize);
+		clearTimeout(resizeTimer);
 		store.dispose();
 		instance.unmount();
+		restoreScreen();
+		process.off('exit', restoreScreen);
 	};
 
 	return {
 		async finish(summary, commands) {
 			if (closed) return;
-			// Ask for the exit promise before unmounting: Ink settles it once the last frame is written.
 			const exited = instance.waitUntilExit();
-			instance.rerender(tree({summary, commands}));
 			unmount();
 			await exited;
+			const columns = stdout.columns ?? 80;
+			stdout.write(`${renderToString(<SummaryTable summary={summary} commands={commands} columns={columns}/>, {columns})}\n`);
 		},
 		unmount,
 	};

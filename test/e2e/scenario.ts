@@ -35,6 +35,8 @@ export type Scenario = {
 	env: Record<string, string>;
 	/** `lanes run` on this scenario in a 100 × 32 pseudo-terminal. */
 	startTui(): PtySession;
+	/** Any lanes command in a 100 × 32 pseudo-terminal, with this scenario's keys in its environment. */
+	startLanes(args: string[]): PtySession;
 	/** Requests that reached a provider so far (counted on arrival). */
 	requests(lane: LaneName): number;
 	close(): Promise<void>;
@@ -80,6 +82,11 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
 	const dbPath = path.join(dir, 'run.db');
 	const env = Object.fromEntries(Object.values(providers).map(p => [p.keyEnv, p.key]));
 	const sessions: PtySession[] = [];
+	const startLanes = (args: string[]) => {
+		const session = startPty(args, {env});
+		sessions.push(session);
+		return session;
+	};
 
 	return {
 		simulator,
@@ -88,11 +95,8 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
 		suitePath,
 		dbPath,
 		env,
-		startTui() {
-			const session = startPty(['run', '--config', configPath, '--suite', suitePath, '--db', dbPath], {env});
-			sessions.push(session);
-			return session;
-		},
+		startTui: () => startLanes(['run', '--config', configPath, '--suite', suitePath, '--db', dbPath]),
+		startLanes,
 		requests: name => simulator.stats(name).requests,
 		async close() {
 			for (const session of sessions) session.kill();

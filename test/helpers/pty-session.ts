@@ -20,6 +20,8 @@ export type PtySession = {
 	exit(): PtyExit | undefined;
 	/** Kills the child if it still runs (SIGKILL). */
 	kill(): void;
+	/** Resizes the terminal, as a user dragging the window would (the child gets SIGWINCH). */
+	resize(cols: number, rows: number): void;
 };
 
 export type PtyOptions = {
@@ -35,7 +37,7 @@ const pollMs = 20;
 /** Starts `lanes ARGS` in a pseudo-terminal of `cols` × `rows` (default 100 × 32). */
 export function startPty(args: readonly string[], options: PtyOptions = {}): PtySession {
 	const cols = options.cols ?? 100;
-	const rows = options.rows ?? 32;
+	let rows = options.rows ?? 32;
 	const env = childEnv({TERM: 'xterm-256color', ...options.env});
 	delete env.CI;
 	const command = cliCommand(args);
@@ -56,7 +58,8 @@ export function startPty(args: readonly string[], options: PtyOptions = {}): Pty
 	const screenText = () => {
 		const buffer = terminal.buffer.active;
 		const lines: string[] = [];
-		for (let row = 0; row < rows; row++) lines.push(lineText(buffer.viewportY + row).trimEnd());
+		// baseY is the top of the live screen (viewportY may lag behind it after a resize).
+		for (let row = 0; row < rows; row++) lines.push(lineText(buffer.baseY + row).trimEnd());
 		return lines.join('\n');
 	};
 
@@ -92,6 +95,11 @@ export function startPty(args: readonly string[], options: PtyOptions = {}): Pty
 		exit: () => exit,
 		kill() {
 			if (!exit) child.kill('SIGKILL');
+		},
+		resize(newCols, newRows) {
+			rows = newRows;
+			terminal.resize(newCols, newRows);
+			child.resize(newCols, newRows);
 		},
 	};
 	return session;

@@ -2,9 +2,8 @@ import {EventEmitter} from 'node:events';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import type {RunSummary} from '../../source/report/summary-types.js';
-import {App} from '../../source/ui/App.js';
+import {SummaryTable} from '../../source/ui/SummaryTable.js';
 import {runTui} from '../../source/ui/run-tui.js';
-import {createSnapshotStore} from '../../source/ui/snapshot-store.js';
 import {FakeEngine, lane, snapshot} from './fake-engine.js';
 import {info, lines} from './harness.js';
 
@@ -64,9 +63,7 @@ afterEach(() => {
 
 describe('the summary', () => {
 	it('shows per-model results, the totals and both commands', async () => {
-		const engine = new FakeEngine(snapshot([lane('azure')]));
-		const store = createSnapshotStore(engine);
-		const app = render(<App engine={engine} store={store} info={info} finished={{summary, commands}}/>);
+		const app = render(<SummaryTable summary={summary} commands={commands} columns={100}/>);
 		const text = lines(app.lastFrame()).join('\n');
 		expect(text).toContain('run r-20250813-1 interrupted in 1h02m: 400 items, 300 passed, 40 failed, 10 errored, 50 not run');
 		expect(text).toMatch(/model\s+provider\s+items\s+passed\s+failed\s+errored\s+pass %\s+p50\s+p95/);
@@ -75,7 +72,6 @@ describe('the summary', () => {
 		expect(text).toContain(`report: ${commands.report}`);
 		expect(text).toContain(`resume: ${commands.resume}`);
 		app.unmount();
-		store.dispose();
 	});
 });
 
@@ -92,7 +88,10 @@ describe('runTui', () => {
 		expect(engine.listenerCount).toBe(1);
 
 		await tui.finish(summary, commands);
-		expect(stdout.output).toContain(`resume: ${commands.resume}`);
+		// The live view had the alternate screen; the summary is printed on the normal one, after leaving it.
+		expect(stdout.output.startsWith('\u001B[?1049h')).toBe(true);
+		const summaryAt = stdout.output.indexOf(`resume: ${commands.resume}`);
+		expect(summaryAt).toBeGreaterThan(stdout.output.lastIndexOf('\u001B[?1049l'));
 		expect(stdout.output).toMatch(/qwen-max\s+idealab/);
 		expect(engine.listenerCount).toBe(0);
 		stdin.write('q');

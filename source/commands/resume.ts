@@ -79,12 +79,13 @@ function suiteChanges(run: RunRecord, suite: {hash: string; tests: TestCase[]}):
 	const removed = run.testIds.filter(id => !now.has(id));
 	const added = suite.tests.map(test => test.id).filter(id => !before.has(id));
 	const parts = [];
-	if (removed.length > 0) parts.push(`${removed.length} tests removed (${sample(removed)})`);
-	if (added.length > 0) parts.push(`${added.length} tests added (${sample(added)})`);
+	if (removed.length > 0) parts.push(`${count(removed.length, 'test')} removed (${sample(removed)})`);
+	if (added.length > 0) parts.push(`${count(added.length, 'test')} added (${sample(added)})`);
 	if (parts.length === 0) parts.push('the tests\' text changed (same ids)');
 	return [`${run.suitePath}: the suite changed since the run started: ${parts.join(', ')}`];
 }
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const sample = (ids: string[]) => ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')}, …`;
 
 /** The config narrowed to the run's own models (a run may have used --models or --providers). */

@@ -1,5 +1,5 @@
 import pLimit, {type LimitFunction} from 'p-limit';
-import {ProviderError} from '../providers/types.js';
+import {ProviderError, type ChatResponse} from '../providers/types.js';
 import {AdaptiveController, type LimitChange} from './adaptive-controller.js';
 import {backoffDelayMs} from './backoff.js';
 import type {Clock, Timer} from './clock.js';
@@ -293,31 +293,45 @@ export class Lane {
 	async #send(item: WorkItem): Promise<void> {
 		const {clock, request, signal} = this.#context;
 		const sentAt = clock.now();
+		let outcome: {response: ChatResponse} | {error: ProviderError};
 		try {
-			const response = await this.#limit(async () => this.#spec.client.complete(
+			outcome = {response: await this.#limit(async () => this.#spec.client.complete(
 				{model: item.model.apiModel, system: item.test.system, prompt: item.test.prompt, maxTokens: request.maxTokens, temperature: request.temperature},
 				{signal, timeoutMs: request.timeoutMs},
-			));
-			const latencyMs = clock.now() - sentAt;
-			this.#metrics.noteRequest(true, latencyMs);
-			this.#recordAttempt(item, 'ok', latencyMs);
-			this.#finalize(item, {
-				status: grade(item.test, response.text),
-				answer: response.text,
-				latencyMs,
-				promptTokens: response.promptTokens,
-				completionTokens: response.completionTokens,
-			});
-			// With adaptive control off the controller is not consulted at all: the operator's number stands.
-			if (this.#adaptive) this.#apply(this.#controller.onSuccess(latencyMs));
+			))};
 		} catch (error) {
-			this.#onFailure(item, asProviderError(error), sentAt);
+			outcome = {error: asProviderError(error)};
+		}
+
+		// Only the provider's failures are handled as such: if the store cannot take a result, that is not
+		// the item's fault and no retry helps, so it propagates and ends the run.
+		try {
+			if ('response' in outcome) this.#onSuccess(item, outcome.response, sentAt);
+			else this.#onFailure(item, outcome.error, sentAt);
+		} catch (error) {
+			// Stops every lane before this one's pump below could send anything more.
+			this.#context.onFatal(error);
 		} finally {
 			this.#inFlight--;
 			this.#refreshState();
 			this.#pump();
 			this.#settleIfDrained();
 		}
+	}
+
+	#onSuccess(item: WorkItem, response: ChatResponse, sentAt: number): void {
+		const latencyMs = this.#context.clock.now() - sentAt;
+		this.#metrics.noteRequest(true, latencyMs);
+		this.#recordAttempt(item, 'ok', latencyMs);
+		this.#finalize(item, {
+			status: grade(item.test, response.text),
+			answer: response.text,
+			latencyMs,
+			promptTokens: response.promptTokens,
+			completionTokens: response.completionTokens,
+		});
+		// With adaptive control off the controller is not consulted at all: the operator's number stands.
+		if (this.#adaptive) this.#apply(this.#controller.onSuccess(latencyMs));
 	}
 
 	#onFailure(item: WorkItem, error: ProviderError, sentAt: number): void {

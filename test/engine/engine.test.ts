@@ -221,6 +221,24 @@ describe('Engine', () => {
 		expect(second.engine.snapshot().totals.pending).toBe(20);
 	});
 
+	it('ends the run when the store cannot take a result, without retrying the request or counting it', async () => {
+		const clock = new FakeClock();
+		const provider = new FakeProvider(clock);
+		const engine = new Engine({
+			lanes: [lane('a', provider, ['m1'], {concurrency: 2})], tests: tests(10), clock,
+			request: {timeoutMs: 1000, maxTokens: 10, temperature: 0}, retry: {maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 100},
+			sink: {recordResult() {
+				throw new Error('data/lanes.db: disk I/O error');
+			}},
+		});
+		const done = engine.run();
+		const failed = expect(done).rejects.toThrow('disk I/O error');
+		await clock.advance(1000);
+		await failed;
+		expect(provider.sent).toHaveLength(2);
+		expect(engine.snapshot().totals.passed).toBe(0);
+	});
+
 	it('skips items that already have a final result', async () => {
 		const clock = new FakeClock();
 		const provider = new FakeProvider(clock);

@@ -66,10 +66,10 @@ export function estimate(input: EstimateInput): Estimate {
 		const perSecond = (concurrency: number, qps?: number) => Math.min(concurrency / (latencyMs / 1000), qps ?? Number.POSITIVE_INFINITY);
 		const cohorts = provider.batch ? Math.ceil(models.length / provider.batch.size) : 1;
 		const restsMs = provider.batch ? (cohorts - 1) * provider.batch.pauseSeconds * 1000 : 0;
-		const configuredMs = ((items / perSecond(provider.concurrency, provider.qps)) * 1000) + restsMs;
-		const atLimitsMs = provider.type === 'simulated'
-			? (items / perSecond(provider.simulate.maxConcurrent, provider.simulate.rps)) * 1000
-			: undefined;
+		// What the provider itself allows, where lanes knows it: no plan goes faster than that.
+		const capacity = provider.type === 'simulated' ? perSecond(provider.simulate.maxConcurrent, provider.simulate.rps) : Number.POSITIVE_INFINITY;
+		const configuredMs = ((items / Math.min(capacity, perSecond(provider.concurrency, provider.qps))) * 1000) + restsMs;
+		const atLimitsMs = Number.isFinite(capacity) ? (items / capacity) * 1000 : undefined;
 		return {provider: name, models: models.length, items, latencyMs, latencySource, serialMs: items * latencyMs, configuredMs, atLimitsMs};
 	});
 	if (providers.some(p => p.atLimitsMs === undefined)) assumptions.push('the limits of real providers are not known to lanes: "at limits" covers simulated providers only');

@@ -1,8 +1,6 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
 import {providerSchema} from '../../source/config/schema.js';
 import {startSimulator, type SimulatedProviderSpec, type Simulator} from '../../source/providers/simulator/index.js';
+import {jsonl, makeTempDir} from '../helpers/cli.js';
 import {startPty, type PtySession} from '../helpers/pty-session.js';
 
 /** The demo's three providers, with their own keys, models and dialects. */
@@ -55,7 +53,7 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
 		return {name, models: new Map(p.models.map(model => [model, model])), simulate: parsed.simulate};
 	});
 	const simulator = await startSimulator(specs, {seed: 7});
-	const dir = mkdtempSync(path.join(tmpdir(), 'lanes-e2e-'));
+	const temp = makeTempDir('lanes-e2e-');
 
 	const lane = (name: LaneName) => {
 		const p = providers[name];
@@ -67,19 +65,17 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
 		return {...address, apiKeyEnv: p.keyEnv, models: [...p.models], concurrency: options.concurrency ?? 2, maxConcurrency: 16, adaptive: false};
 	};
 
-	const configPath = path.join(dir, 'config.json');
-	writeFileSync(configPath, JSON.stringify({
+	const configPath = temp.write('config.json', JSON.stringify({
 		providers: Object.fromEntries(laneNames.map(name => [name, lane(name)])),
 		request: {timeoutMs: 10_000},
 		retry: {maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 500},
 	}, null, 2));
-	const suitePath = path.join(dir, 'suite.jsonl');
 	const tests = Array.from({length: options.tests}, (_, index) => {
 		const [a, b] = [index + 3, (index * 7) % 50];
-		return JSON.stringify({id: `t${String(index + 1).padStart(4, '0')}`, prompt: `What is ${a} + ${b}?`, expected: String(a + b)});
+		return {id: `t${String(index + 1).padStart(4, '0')}`, prompt: `What is ${a} + ${b}?`, expected: String(a + b)};
 	});
-	writeFileSync(suitePath, `${tests.join('\n')}\n`);
-	const dbPath = path.join(dir, 'run.db');
+	const suitePath = temp.write('suite.jsonl', jsonl(tests));
+	const dbPath = temp.file('run.db');
 	const env = Object.fromEntries(Object.values(providers).map(p => [p.keyEnv, p.key]));
 	const sessions: PtySession[] = [];
 	const startLanes = (args: string[]) => {
@@ -90,7 +86,7 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
 
 	return {
 		simulator,
-		dir,
+		dir: temp.dir,
 		configPath,
 		suitePath,
 		dbPath,
@@ -102,7 +98,7 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
 			for (const session of sessions) session.kill();
 			await Promise.all(sessions.map(async session => session.exited));
 			await simulator.close();
-			rmSync(dir, {recursive: true, force: true});
+			temp.remove();
 		},
 	};
 }

@@ -1,6 +1,5 @@
-import {spawn} from 'node:child_process';
 import {afterEach, describe, expect, test} from 'vitest';
-import {childEnv, repoRoot} from '../helpers/cli.js';
+import {runShell} from '../helpers/cli.js';
 import {laneDetail, quit, sampleMax, select, waitForLanes} from './screen.js';
 import {laneLine, laneNames, startScenario, type Scenario} from './scenario.js';
 
@@ -98,30 +97,10 @@ describe.sequential('the terminal UI in a real pseudo-terminal', () => {
 		expect(command).toContain(runId);
 
 		// The printed command, run as a plain child (no terminal): it finishes the rest of the run.
-		const resumed = await runShell(command, scenario.env, 20_000);
-		expect(resumed.code, resumed.output).toBe(0);
-		expect(resumed.output).toContain(`run ${runId} completed`);
+		const resumed = await runShell(command, {env: scenario.env, timeoutMs: 20_000});
+		const output = resumed.stdout + resumed.stderr;
+		expect(resumed.code, output).toBe(0);
+		expect(output).toContain(`run ${runId} completed`);
 	});
 });
 
-/** Runs a shell command line from the repository root, stdin not a terminal; bounded. */
-async function runShell(command: string, env: Record<string, string>, timeoutMs: number): Promise<{code: number | null; output: string}> {
-	const child = spawn('sh', ['-c', command], {cwd: repoRoot, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']});
-	let output = '';
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-		output += chunk;
-	});
-	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-		output += chunk;
-	});
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(() => {
-			child.kill('SIGKILL');
-			reject(new Error(`timed out after ${timeoutMs} ms: ${command}\n${output}`));
-		}, timeoutMs);
-		child.once('close', code => {
-			clearTimeout(timer);
-			resolve({code, output});
-		});
-	});
-}

@@ -5,8 +5,9 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {afterAll} from 'vitest';
+import {waitUntil} from './wait.js';
 
-/** The repository root (where package.json, config/ and data/ are). */
+/** The repository root (where package.json, config/, data/ and source/ are). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The CLI entry point, run through tsx as `npm run lanes` does. */
@@ -15,15 +16,21 @@ export const cliPath = path.join(repoRoot, 'source', 'cli.tsx');
 /** tsx's loader as a file URL, so the CLI also starts from a working directory without node_modules. */
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-/** `node --import tsx source/cli.tsx`, as argv for spawn (node-pty takes the same). */
-export function cliCommand(args: readonly string[]): {file: string; args: string[]} {
+/** A program and its arguments, as spawn (and node-pty) take them. */
+export type Command = {file: string; args: string[]};
+
+/**
+ * `node --import tsx source/cli.tsx ARGS`, as argv for spawn (node-pty takes the same): node runs the CLI
+ * itself (no npx or npm in between), so signals reach it.
+ */
+export function cliCommand(args: readonly string[]): Command {
 	return {file: process.execPath, args: ['--import', tsxLoader, cliPath, ...args]};
 }
 
 /**
  * The environment a child CLI gets: this process's, minus what would change how lanes behaves
- * (CI makes Ink print only its last frame; LANES_DEBUG adds stack traces; OPENAI_* redirect the SDK), plus `extra`.
- * A value of undefined in `extra` removes that variable.
+ * (CI makes Ink print only its last frame; LANES_DEBUG adds stack traces; OPENAI_* and AZURE_OPENAI* redirect
+ * the SDK), plus `extra`. A value of undefined in `extra` removes that variable.
  */
 export function childEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
 	const env: Record<string, string | undefined> = {...process.env};
@@ -53,22 +60,27 @@ export type CliResult = {
 	elapsedMs: number;
 };
 
-/** A running CLI child with its output so far. */
+/** A running child with its output so far. */
 export type CliProcess = {
 	child: ChildProcess;
+	pid: number;
 	stdout(): string;
 	stderr(): string;
+	/** Whether it has exited (and its output is complete). */
+	exitedYet(): boolean;
+	/** Command line and output so far, for failure messages. */
+	describe(): string;
 	/** Resolves when the child has exited and its output is complete; rejects (and kills it) after the timeout. */
 	exited: Promise<CliResult>;
 	/** Resolves with the match once stdout or stderr (as chosen) matches `pattern`; rejects on exit or timeout. */
 	waitForOutput(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 };
 
-const tail = (text: string, chars = 3000) => (text.length > chars ? `…${text.slice(-chars)}` : text);
+/** The end of a long text, for failure messages. */
+export const tail = (text: string, chars = 3000) => (text.length > chars ? `…${text.slice(-chars)}` : text);
 
-/** Starts `lanes ARGS` as a child with stdin not a TTY (so the plain reporter is used) and collects its output. */
-export function startCli(args: readonly string[], options: CliOptions = {}): CliProcess {
-	const command = cliCommand(args);
+/** Starts `command` with stdin not a TTY and collects its output; `label` names it in failure messages. */
+function startChild(command: Command, label: string, options: CliOptions): CliProcess {
 	const started = performance.now();
 	const child = spawn(command.file, command.args, {
 		cwd: options.cwd ?? repoRoot,
@@ -77,75 +89,57 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Cli
 	});
 	let stdout = '';
 	let stderr = '';
-	const listeners = new Set<() => void>();
-	const changed = () => {
-		for (const listener of listeners) listener();
-	};
-
+	let ended = false;
 	child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
 		stdout += chunk;
-		changed();
 	});
 	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
 		stderr += chunk;
-		changed();
 	});
 
-	const describe = () => `lanes ${args.join(' ')}\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`;
+	const describe = () => `${label}\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`;
 	const timeoutMs = options.timeoutMs ?? 20_000;
-	let ended = false;
 	const exited = new Promise<CliResult>((resolve, reject) => {
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
-			reject(new Error(`timed out after ${timeoutMs} ms waiting for the CLI to exit: ${describe()}`));
+			reject(new Error(`timed out after ${timeoutMs} ms waiting for the child to exit: ${describe()}`));
 		}, timeoutMs);
 		child.once('error', error => {
 			clearTimeout(timer);
-			reject(new Error(`could not start the CLI (${error.message}): ${describe()}`));
+			reject(new Error(`could not start the child (${error.message}): ${describe()}`));
 		});
 		// 'close', not 'exit': the output streams are complete by then.
 		child.once('close', (code, signal) => {
 			clearTimeout(timer);
 			ended = true;
-			changed();
 			resolve({code, signal, stdout, stderr, elapsedMs: performance.now() - started});
 		});
 	});
 	// A test that fails before awaiting `exited` must not leave an unhandled rejection behind.
 	exited.catch(() => undefined);
+	if (child.pid === undefined) throw new Error(`no pid for ${describe()}`);
 
 	return {
 		child,
+		pid: child.pid,
 		stdout: () => stdout,
 		stderr: () => stderr,
+		exitedYet: () => ended,
+		describe,
 		exited,
 		async waitForOutput(stream, pattern, waitMs = 10_000) {
-			return new Promise<RegExpMatchArray>((resolve, reject) => {
-				const check = () => {
-					const match = (stream === 'stdout' ? stdout : stderr).match(pattern);
-					if (match) {
-						finish();
-						resolve(match);
-					} else if (ended) {
-						finish();
-						reject(new Error(`the CLI exited before its ${stream} matched ${pattern}: ${describe()}`));
-					}
-				};
-
-				const timer = setTimeout(() => {
-					finish();
-					reject(new Error(`timed out after ${waitMs} ms waiting for ${stream} to match ${pattern}: ${describe()}`));
-				}, waitMs);
-				const finish = () => {
-					clearTimeout(timer);
-					listeners.delete(check);
-				};
-
-				listeners.add(check);
-				check();
+			return waitUntil(`${stream} to match ${pattern}`, () => (stream === 'stdout' ? stdout : stderr).match(pattern), {
+				timeoutMs: waitMs,
+				abortIf: () => (ended ? 'the child exited first' : undefined),
+				context: describe,
 			});
 		},
 	};
+}
+
+/** Starts `lanes ARGS` as a child with stdin not a TTY (so the plain reporter is used) and collects its output. */
+export function startCli(args: readonly string[], options: CliOptions = {}): CliProcess {
+	return startChild(cliCommand(args), `lanes ${args.join(' ')}`, options);
 }
 
 /** Runs `lanes ARGS` to the end (bounded by a timeout that fails with the output so far). */
@@ -153,12 +147,24 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
 	return startCli(args, options).exited;
 }
 
-/** A temporary directory for one test file, removed after it. */
-export function tempDir(prefix = 'lanes-cli-'): {dir: string; file(name: string): string; write(name: string, content: string | object): string; entries(): string[]} {
+/** Runs a shell command line (say, one lanes printed) to the end, as `runCli` runs lanes. */
+export async function runShell(commandLine: string, options: CliOptions = {}): Promise<CliResult> {
+	return startChild({file: 'sh', args: ['-c', commandLine]}, commandLine, options).exited;
+}
+
+/** A temporary directory. */
+export type TempDir = {
+	dir: string;
+	file(name: string): string;
+	/** Writes a file: text as it is, anything else as indented JSON with a final newline. Returns its path. */
+	write(name: string, content: string | object): string;
+	entries(): string[];
+	remove(): void;
+};
+
+/** A temporary directory, removed by its `remove()`. */
+export function makeTempDir(prefix = 'lanes-'): TempDir {
 	const dir = mkdtempSync(path.join(tmpdir(), prefix));
-	afterAll(() => {
-		rmSync(dir, {recursive: true, force: true});
-	});
 	return {
 		dir,
 		file: name => path.join(dir, name),
@@ -168,7 +174,15 @@ export function tempDir(prefix = 'lanes-cli-'): {dir: string; file(name: string)
 			return file;
 		},
 		entries: () => readdirSync(dir),
+		remove: () => rmSync(dir, {recursive: true, force: true}),
 	};
+}
+
+/** A temporary directory for one test file, removed after it (call at the top level of the file). */
+export function tempDir(prefix = 'lanes-cli-'): TempDir {
+	const temp = makeTempDir(prefix);
+	afterAll(temp.remove);
+	return temp;
 }
 
 /** A suite file's text from test objects, one JSON object a line. */

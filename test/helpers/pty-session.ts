@@ -1,18 +1,30 @@
 import xterm from '@xterm/headless';
 import * as pty from 'node-pty';
 import {childEnv, cliCommand, repoRoot} from './cli.js';
+import {waitUntil} from './wait.js';
 
 export type PtyExit = {exitCode: number; signal?: number};
 
 /** The CLI in a real pseudo-terminal, its output fed to a headless xterm so tests read the screen as a user sees it. */
 export type PtySession = {
+	pid: number;
 	/** Types keys (as a terminal sends them: one chunk). */
 	write(keys: string): void;
 	/** The visible screen: one line a row, trailing spaces trimmed. */
 	screenText(): string;
 	/** Scrollback and screen, with lines the terminal soft-wrapped joined back into one. */
 	allText(): string;
-	/** Polls `condition` until it holds; fails after `timeoutMs` naming `description` and showing the last screen. */
+	/** Everything the child wrote to the terminal, escape sequences included. */
+	output(): string;
+	/**
+	 * Resolves once the terminal has parsed everything the child wrote so far: xterm parses writes
+	 * asynchronously, so read `screenText()` or `allText()` after this to see all of it.
+	 */
+	settled(): Promise<void>;
+	/**
+	 * Polls `condition` (each time after `settled()`) until it holds; fails after `timeoutMs` naming
+	 * `description` and showing the last screen.
+	 */
 	waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, description: string): Promise<void>;
 	/** Resolves when the child has exited (rejects only through the caller's own timeout). */
 	exited: Promise<PtyExit>;
@@ -43,7 +55,9 @@ export function startPty(args: readonly string[], options: PtyOptions = {}): Pty
 	const command = cliCommand(args);
 	const child = pty.spawn(command.file, command.args, {name: 'xterm-256color', cols, rows, cwd: options.cwd ?? repoRoot, env});
 	const terminal = new xterm.Terminal({cols, rows, scrollback: 5000, allowProposedApi: true});
+	let output = '';
 	child.onData(data => {
+		output += data;
 		terminal.write(data);
 	});
 	let exit: PtyExit | undefined;
@@ -63,7 +77,13 @@ export function startPty(args: readonly string[], options: PtyOptions = {}): Pty
 		return lines.join('\n');
 	};
 
+	// An empty write's callback runs once every write before it is parsed.
+	const settled = async () => new Promise<void>(resolve => {
+		terminal.write('', resolve);
+	});
+
 	const session: PtySession = {
+		pid: child.pid,
 		write(keys) {
 			child.write(keys);
 		},
@@ -79,17 +99,20 @@ export function startPty(args: readonly string[], options: PtyOptions = {}): Pty
 
 			return lines.map(line => line.trimEnd()).join('\n');
 		},
+		output: () => output,
+		settled,
 		async waitFor(condition, timeoutMs, description) {
-			const deadline = performance.now() + timeoutMs;
-			for (;;) {
-				if (await condition()) return;
-				if (performance.now() > deadline) {
+			await waitUntil(description, async () => {
+				await settled();
+				return condition();
+			}, {
+				timeoutMs,
+				intervalMs: pollMs,
+				context() {
 					const status = exit ? `the child exited (code ${exit.exitCode}${exit.signal ? `, signal ${exit.signal}` : ''})` : 'the child is still running';
-					throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}; ${status}. Last screen:\n${screenText()}`);
-				}
-
-				await new Promise(resolve => setTimeout(resolve, pollMs));
-			}
+					return `${status}. Last screen:\n${screenText()}`;
+				},
+			});
 		},
 		exited,
 		exit: () => exit,

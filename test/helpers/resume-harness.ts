@@ -1,129 +1,14 @@
-import {spawn, type ChildProcess} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
-import {fileURLToPath, pathToFileURL} from 'node:url';
+import {existsSync, readFileSync} from 'node:fs';
 import Database from 'better-sqlite3';
 import {providerSchema, type SimulateConfig} from '../../source/config/schema.js';
 import type {Clock} from '../../source/engine/clock.js';
 import {grade} from '../../source/engine/grade.js';
 import type {TestCase} from '../../source/engine/types.js';
 import {modelAccuracy, simulatedAnswer, startSimulator, type SimRequestLog, type Simulator} from '../../source/providers/simulator/index.js';
+import {jsonl, makeTempDir, tail, type TempDir} from './cli.js';
 
-/** The repository root (package.json, source/). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cliPath = path.join(repoRoot, 'source', 'cli.tsx');
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-/** argv after `node` for `lanes ARGS`: node runs the CLI itself (no npx or npm in between), so signals reach it. */
-export function lanesArgv(args: readonly string[]): string[] {
-	return ['--import', tsxLoader, cliPath, ...args];
-}
-
-/**
- * The child's environment: ours without what changes how lanes behaves (CI makes Ink print only its last
- * frame; LANES_DEBUG adds stacks; OPENAI_* and AZURE_OPENAI* redirect the SDK), plus `extra`.
- */
-export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
-	const env: Record<string, string> = {};
-	for (const [name, value] of Object.entries(process.env)) {
-		if (value === undefined || name === 'CI' || name === 'LANES_DEBUG' || name.startsWith('OPENAI_') || name.startsWith('AZURE_OPENAI')) continue;
-		env[name] = value;
-	}
-
-	return {...env, ...extra};
-}
-
-const tail = (text: string, chars = 2500) => (text.length > chars ? `…${text.slice(-chars)}` : text);
-
-export type LanesExit = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string};
-
-/** A running `lanes` child. */
-export type LanesChild = {
-	child: ChildProcess;
-	pid: number;
-	args: readonly string[];
-	stdout(): string;
-	stderr(): string;
-	/** Whether it has exited. */
-	exitedYet(): boolean;
-	/** Resolves once it has exited and its output is complete; rejects (after SIGKILL) on the timeout. */
-	exited: Promise<LanesExit>;
-	/** Command line and output so far, for failure messages. */
-	describe(): string;
-};
-
-/** Starts `node --import tsx source/cli.tsx ARGS` with stdin not a TTY (so the plain reporter runs). */
-export function startLanes(args: readonly string[], options: {env: Record<string, string>; timeoutMs?: number; cwd?: string}): LanesChild {
-	const child = spawn(process.execPath, lanesArgv(args), {cwd: options.cwd ?? repoRoot, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe']});
-	let stdout = '';
-	let stderr = '';
-	let done = false;
-	child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-		stdout += chunk;
-	});
-	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-		stderr += chunk;
-	});
-	const describe = () => `lanes ${args.join(' ')}\n--- stdout ---\n${tail(stdout)}\n--- stderr ---\n${tail(stderr)}`;
-	const timeoutMs = options.timeoutMs ?? 45_000;
-	const exited = new Promise<LanesExit>((resolve, reject) => {
-		const timer = setTimeout(() => {
-			child.kill('SIGKILL');
-			reject(new Error(`lanes did not exit within ${timeoutMs} ms: ${describe()}`));
-		}, timeoutMs);
-		child.once('error', error => {
-			clearTimeout(timer);
-			reject(new Error(`could not start lanes (${error.message}): ${describe()}`));
-		});
-		child.once('close', (code, signal) => {
-			clearTimeout(timer);
-			done = true;
-			resolve({code, signal, stdout, stderr});
-		});
-	});
-	exited.catch(() => undefined);
-	if (child.pid === undefined) throw new Error(`no pid for ${describe()}`);
-	return {child, pid: child.pid, args, stdout: () => stdout, stderr: () => stderr, exitedYet: () => done, exited, describe};
-}
-
-/** Runs `lanes ARGS` to its end. */
-export async function runLanes(args: readonly string[], options: {env: Record<string, string>; timeoutMs?: number; cwd?: string}): Promise<LanesExit> {
-	return startLanes(args, options).exited;
-}
-
-/**
- * Polls `probe` until it returns something other than undefined, null or false, and returns that. Fails after
- * `timeoutMs` with `what` and `context()`, or at once when `abortIf()` returns a reason (say, the child exited).
- */
-export async function waitUntil<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, options: {timeoutMs?: number; intervalMs?: number; abortIf?: () => string | undefined; context?: () => string} = {}): Promise<T> {
-	const timeoutMs = options.timeoutMs ?? 30_000;
-	const deadline = performance.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined && value !== null && value !== false) return value;
-		const abort = options.abortIf?.();
-		if (abort) throw new Error(`gave up waiting for ${what}: ${abort}\n${options.context?.() ?? ''}`);
-		if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${options.context?.() ?? ''}`);
-		await new Promise(resolve => setTimeout(resolve, options.intervalMs ?? 5));
-	}
-}
-
-/** A temporary folder, removed by `remove()`. */
-export function tempFolder(prefix: string): {dir: string; file(name: string): string; write(name: string, text: string): string; remove(): void} {
-	const dir = mkdtempSync(path.join(tmpdir(), prefix));
-	return {
-		dir,
-		file: name => path.join(dir, name),
-		write(name, text) {
-			const file = path.join(dir, name);
-			writeFileSync(file, text);
-			return file;
-		},
-		remove: () => rmSync(dir, {recursive: true, force: true}),
-	};
-}
+/** How long one lanes process of the resume tests may take, unless a test says otherwise. */
+const lanesTimeoutMs = 45_000;
 
 // ---------------------------------------------------------------------------------------------------------
 // The database, read the way a user's second terminal would: read-only, never holding a connection open.
@@ -199,7 +84,7 @@ export type WorldProvider = {
 
 export type World = {
 	simulator: Simulator;
-	folder: ReturnType<typeof tempFolder>;
+	folder: TempDir;
 	configPath: string;
 	suitePath: string;
 	tests: TestCase[];
@@ -207,6 +92,8 @@ export type World = {
 	models: Array<{name: string; provider: string}>;
 	/** Environment for the children: each provider's key in its `apiKeyEnv` variable. */
 	env: Record<string, string>;
+	/** Options for `startCli` / `runCli`: `env`, and a 45 s bound on the process. */
+	cli: {env: Record<string, string>; timeoutMs: number};
 	/** Ms since the simulator started, on its clock (the scale of `SimRequestLog` times). */
 	simNow(): number;
 	/** A simulator log time as wall-clock epoch ms (the scale of `results.finished_at`). */
@@ -238,7 +125,7 @@ export function additionTests(n: number): TestCase[] {
 
 /** A suite file's text. */
 export function suiteText(tests: readonly TestCase[]): string {
-	return tests.map(test => JSON.stringify({id: test.id, prompt: test.prompt, expected: test.expected, match: test.match})).join('\n') + '\n';
+	return jsonl(tests.map(test => ({id: test.id, prompt: test.prompt, expected: test.expected, match: test.match})));
 }
 
 export async function startWorld(options: {
@@ -252,7 +139,7 @@ export async function startWorld(options: {
 	/** More providers for the config as they are (e.g. one pointing at another server). */
 	extraProviders?: Record<string, object>;
 }): Promise<World> {
-	const folder = tempFolder('lanes-resume-');
+	const folder = makeTempDir('lanes-resume-');
 	const tests = options.tests ?? additionTests(40);
 	const specs = Object.entries(options.providers).map(([name, provider]) => {
 		const parsed = providerSchema.parse({
@@ -298,7 +185,7 @@ export async function startWorld(options: {
 		retry: {maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 100},
 		...options.config,
 	};
-	const configPath = folder.write('lanes.json', `${JSON.stringify(config, null, 2)}\n`);
+	const configPath = folder.write('lanes.json', config);
 	const suitePath = folder.write('suite.jsonl', suiteText(tests));
 	const testByPrompt = new Map(tests.map(test => [test.prompt, test.id]));
 
@@ -310,6 +197,7 @@ export async function startWorld(options: {
 		tests,
 		models: specs.flatMap(spec => [...spec.models.keys()].map(name => ({name, provider: spec.name}))),
 		env,
+		cli: {env, timeoutMs: lanesTimeoutMs},
 		simNow: () => performance.now() - simulatorZero,
 		// Through the clocks' offset as it is now: the times compared are from the last minute or so.
 		simToEpoch: simMs => simulatorZero + simMs + (Date.now() - performance.now()),
@@ -359,12 +247,12 @@ export function passesByModel(rows: readonly ResultRow[]): Map<string, number> {
 }
 
 /**
- * The printed `resume:` command as argv for `startLanes`: `npm run lanes -- ARGS` (how lanes prints it when
+ * The printed `resume:` command as argv for `startCli`: `npm run lanes -- ARGS` (how lanes prints it when
  * run through tsx) or `lanes ARGS`, with the single-quoting lanes uses undone.
  */
 export function resumeArgs(stderrOrScreen: string): string[] {
 	const line = stderrOrScreen.split('\n').map(text => text.trim()).find(text => text.startsWith('resume:'));
-	if (!line) throw new Error(`no "resume:" line in:\n${tail(stderrOrScreen)}`);
+	if (!line) throw new Error(`no "resume:" line in:\n${tail(stderrOrScreen, 2500)}`);
 	const words = shellWords(line.slice('resume:'.length).trim());
 	if (words[0] === 'npm' && words[1] === 'run' && words[2] === 'lanes' && words[3] === '--') return words.slice(4);
 	if (words[0] === 'lanes') return words.slice(1);

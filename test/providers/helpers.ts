@@ -2,6 +2,7 @@ import {createServer, type IncomingMessage, type ServerResponse} from 'node:http
 import type {AddressInfo} from 'node:net';
 import {providerSchema, type SimulateConfig} from '../../source/config/schema.js';
 import type {SimulatedProviderSpec} from '../../source/providers/simulator/index.js';
+import {waitUntil} from '../helpers/wait.js';
 
 /** A simulated provider spec with the schema's defaults filled in, as a parsed config would have it. */
 export function spec(name: string, models: string[] | Record<string, string>, simulate: Record<string, unknown> = {}): SimulatedProviderSpec {
@@ -17,11 +18,7 @@ export function spec(name: string, models: string[] | Record<string, string>, si
 
 /** Waits until `condition` holds, polling; fails after `timeoutMs` instead of hoping a sleep was long enough. */
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-	const deadline = performance.now() + timeoutMs;
-	while (!(await condition())) {
-		if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await new Promise(resolve => setTimeout(resolve, 5));
-	}
+	await waitUntil(what, condition, {timeoutMs});
 }
 
 /** The rejection of a promise (fails if it resolves). */

@@ -3,7 +3,9 @@ import type {AddressInfo} from 'node:net';
 import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {onlyRunId, readDb, resultCount, startLanes, startWorld, waitUntil, type World} from '../helpers/resume-harness.js';
+import {startCli} from '../helpers/cli.js';
+import {onlyRunId, readDb, resultCount, startWorld, type World} from '../helpers/resume-harness.js';
+import {waitUntil} from '../helpers/wait.js';
 
 const key = 'sk-test-SECRET-123456789';
 /** The key without its "sk-" shape, so a redaction that only rewrites the prefix is caught too. */
@@ -54,7 +56,7 @@ describe.sequential('the API key', () => {
 	test('never reaches the database, its -wal file, stdout or stderr: killed mid-run, resumed, with failing requests', async () => {
 		const db = world.folder.file('runs.db');
 		for (const variable of Object.keys(world.env)) expect(world.env[variable]).toBe(key);
-		const lanes = startLanes(['run', '--config', world.configPath, '--suite', world.suitePath, '--db', db, '--plain', '--json'], {env: world.env});
+		const lanes = startCli(['run', '--config', world.configPath, '--suite', world.suitePath, '--db', db, '--plain', '--json'], world.cli);
 		await waitUntil('half the items done, the echo provider answered', () => world.served() + echoSaw.length >= 80 && echoSaw.length > 0 && resultCount(db) >= 80, {
 			abortIf: () => (lanes.exitedYet() ? 'lanes exited first' : undefined),
 			context: lanes.describe,
@@ -69,7 +71,7 @@ describe.sequential('the API key', () => {
 		expect(afterKill.filter(file => file.key)).toEqual([]);
 
 		const runId = onlyRunId(db);
-		const resumed = startLanes(['resume', runId, '--db', db, '--plain', '--json'], {env: world.env});
+		const resumed = startCli(['resume', runId, '--db', db, '--plain', '--json'], world.cli);
 		const finished = await resumed.exited;
 		expect(finished.code, resumed.describe()).toBe(0);
 		expect(filesHoldingKey(db).filter(file => file.key)).toEqual([]);

@@ -1,8 +1,10 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {runCli, startCli, type CliProcess, type CliResult} from '../helpers/cli.js';
 import {
-	allItems, itemKey, onlyRunId, passesByModel, resultCount, resultRows, runLanes, startLanes, startWorld, waitUntil,
-	type LanesChild, type LanesExit, type ResultRow, type World, type WorldProvider,
+	allItems, itemKey, onlyRunId, passesByModel, resultCount, resultRows, startWorld,
+	type ResultRow, type World, type WorldProvider,
 } from '../helpers/resume-harness.js';
+import {waitUntil} from '../helpers/wait.js';
 
 // Two lanes against the in-process simulator: `fast` (OpenAI dialect, three models, every answer after
 // exactly 40 ms, so answers come in bursts as wide as the lane's concurrency) and `az` (Azure dialect, one
@@ -52,13 +54,13 @@ afterAll(async () => {
 	await reference?.close();
 });
 
-const json = (exit: LanesExit) => JSON.parse(exit.stdout.trim().split('\n').at(-1)!);
+const json = (exit: CliResult) => JSON.parse(exit.stdout.trim().split('\n').at(-1)!);
 
 describe.sequential('kill -9 at five points, resuming after each', () => {
 	test('every item has exactly one result, the pass counts are those of an uninterrupted run, and no committed item is sent again', async () => {
 		const db = world.folder.file('runs.db');
 		const referenceDb = reference.folder.file('runs.db');
-		const referenceRun = runLanes(['run', '--config', reference.configPath, '--suite', reference.suitePath, '--db', referenceDb, '--plain', '--json'], {env: reference.env});
+		const referenceRun = runCli(['run', '--config', reference.configPath, '--suite', reference.suitePath, '--db', referenceDb, '--plain', '--json'], reference.cli);
 
 		const segments: Segment[] = [];
 		let runId: string | undefined;
@@ -66,9 +68,9 @@ describe.sequential('kill -9 at five points, resuming after each', () => {
 		const argsNow = () => runId
 			? ['resume', runId, '--db', db, '--plain', '--json']
 			: ['run', '--config', world.configPath, '--suite', world.suitePath, '--db', db, '--plain', '--json'];
-		const start = (label: string): LanesChild => {
+		const start = (label: string): CliProcess => {
 			segments.push({label, startedAt: world.simNow(), committedBefore: keysNow()});
-			return startLanes(argsNow(), {env: world.env});
+			return startCli(argsNow(), world.cli);
 		};
 
 		let burstEvidence: {answeredNotCommitted: string[]} | undefined;
@@ -175,12 +177,11 @@ describe.sequential('kill -9 at five points, resuming after each', () => {
 	test('lanes runs and lanes report agree with the run', async () => {
 		if (!chain || !uninterrupted) throw new Error('needs the kill -9 test above to have passed');
 		const {db, runId, summary} = chain;
-		const env = world.env;
 		const [runs, reportJson, reportCsv, reportTable] = await Promise.all([
-			runLanes(['runs', '--db', db, '--json'], {env}),
-			runLanes(['report', runId, '--db', db, '--format', 'json'], {env}),
-			runLanes(['report', runId, '--db', db, '--format', 'csv'], {env}),
-			runLanes(['report', runId, '--db', db, '--format', 'table'], {env}),
+			runCli(['runs', '--db', db, '--json'], world.cli),
+			runCli(['report', runId, '--db', db, '--format', 'json'], world.cli),
+			runCli(['report', runId, '--db', db, '--format', 'csv'], world.cli),
+			runCli(['report', runId, '--db', db, '--format', 'table'], world.cli),
 		]);
 		for (const exit of [runs, reportJson, reportCsv, reportTable]) expect(exit.code, exit.stderr).toBe(0);
 

@@ -2,10 +2,12 @@ import {copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync} from
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {runCli, startCli} from '../helpers/cli.js';
 import {
-	itemKey, onlyRunId, resultCount, resultRows, runLanes, runState, startLanes, startWorld, suiteText, waitUntil,
+	itemKey, onlyRunId, resultCount, resultRows, runState, startWorld, suiteText,
 	type World,
 } from '../helpers/resume-harness.js';
+import {waitUntil} from '../helpers/wait.js';
 
 // Slow on purpose (200 ms a request, one at a time a lane): the run is still going while a second
 // process tries to resume it, and is stopped by SIGTERM afterwards.
@@ -43,13 +45,13 @@ const refusal = (exit: {code: number | null; stdout: string; stderr: string}) =>
 
 describe.sequential('lanes resume refuses, exit 2, with the database left as it was', () => {
 	test('a run that another live process is running: the message names its pid; lock and run untouched', async () => {
-		const runner = startLanes(['run', '--config', world.configPath, '--suite', world.suitePath, '--db', db, '--plain', '--json'], {env: world.env, timeoutMs: 60_000});
+		const runner = startCli(['run', '--config', world.configPath, '--suite', world.suitePath, '--db', db, '--plain', '--json'], {...world.cli, timeoutMs: 60_000});
 		await waitUntil('the first results', () => world.served() >= 3 && resultCount(db) >= 3, {abortIf: () => (runner.exitedYet() ? 'the run ended first' : undefined), context: runner.describe});
 		runId = onlyRunId(db);
 		const before = runState(db, runId);
 		expect(before.lock).toMatchObject({pid: runner.pid});
 
-		const message = refusal(await runLanes(['resume', runId, '--db', db, '--plain', '--json'], {env: world.env}));
+		const message = refusal(await runCli(['resume', runId, '--db', db, '--plain', '--json'], world.cli));
 		expect(message).toContain(`run ${runId} is being run by process ${runner.pid}`);
 		expect(runner.exitedYet(), 'the run must still be going, or the refusal proved nothing').toBe(false);
 		expect(runState(db, runId)).toEqual(before);
@@ -73,8 +75,8 @@ describe.sequential('lanes resume refuses, exit 2, with the database left as it 
 		const beforeNotes = fingerprint(notes);
 
 		const [newerExit, notesExit] = await Promise.all([
-			runLanes(['resume', runId, '--db', newer, '--plain', '--json'], {env: world.env}),
-			runLanes(['resume', runId, '--db', notes, '--plain', '--json'], {env: world.env}),
+			runCli(['resume', runId, '--db', newer, '--plain', '--json'], world.cli),
+			runCli(['resume', runId, '--db', notes, '--plain', '--json'], world.cli),
 		]);
 
 		expect(refusal(newerExit)).toContain(`${newer} was written by a newer version of lanes (schema 2, this one knows 1)`);
@@ -95,7 +97,7 @@ describe.sequential('lanes resume refuses, exit 2, with the database left as it 
 		const before = fingerprint(changed);
 		const rowsBefore = resultRows(changed, runId);
 
-		const message = refusal(await runLanes(['resume', runId, '--db', changed, '--plain', '--json'], {env: world.env}));
+		const message = refusal(await runCli(['resume', runId, '--db', changed, '--plain', '--json'], world.cli));
 		expect(message).toContain(`${world.suitePath}: the suite changed since the run started`);
 		expect(message).toMatch(/2 tests removed \(t05, t06\)/);
 		expect(message).toMatch(/1 tests? added \(t41\)/);
@@ -105,7 +107,7 @@ describe.sequential('lanes resume refuses, exit 2, with the database left as it 
 		// The slow provider of the first test has got quick: the rest of the run takes a moment, not seconds.
 		for (const provider of ['fast', 'az']) world.setLatencyMs(provider, 1000);
 		const forcedAt = world.simNow();
-		const forced = await runLanes(['resume', runId, '--db', changed, '--force', '--plain', '--json'], {env: world.env, timeoutMs: 60_000});
+		const forced = await runCli(['resume', runId, '--db', changed, '--force', '--plain', '--json'], {...world.cli, timeoutMs: 60_000});
 		expect(forced.code, forced.stderr).toBe(0);
 		const summary = JSON.parse(forced.stdout);
 		expect(summary).toMatchObject({runId, status: 'completed', totals: {items: 4 * kept.length, pending: 0}});

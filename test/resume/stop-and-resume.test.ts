@@ -1,9 +1,11 @@
 import {describe, expect, test} from 'vitest';
+import {startCli} from '../helpers/cli.js';
+import {startPty} from '../helpers/pty-session.js';
 import {
-	allItems, itemKey, onlyRunId, readDb, resultCount, resultRows, resumeArgs, startLanes, startWorld, waitUntil,
+	allItems, itemKey, onlyRunId, readDb, resultCount, resultRows, resumeArgs, startWorld,
 	type World, type WorldProvider,
 } from '../helpers/resume-harness.js';
-import {startLanesInTerminal} from '../helpers/resume-pty.js';
+import {waitUntil} from '../helpers/wait.js';
 
 // About 60 ms a request, 7 in flight at a time over two lanes: 160 items take a couple of seconds, so a
 // stop lands mid-run with requests out.
@@ -44,7 +46,7 @@ async function resumeToTheEnd(world: World, db: string, runId: string, printed: 
 	expect(args.slice(0, 2)).toEqual(['resume', runId]);
 	expect(args).toContain(db);
 	const resumedAt = world.simNow();
-	const resumed = startLanes(args, {env: world.env});
+	const resumed = startCli(args, world.cli);
 	const exit = await resumed.exited;
 	expect(exit.code, resumed.describe()).toBe(0);
 	expect(exit.stderr).toContain(`run ${runId} completed`);
@@ -62,7 +64,7 @@ describe.sequential('a graceful stop, then the printed resume command', () => {
 		const world = await startWorld({providers});
 		try {
 			const db = world.folder.file('runs.db');
-			const lanes = startLanes(['run', '--config', world.configPath, '--suite', world.suitePath, '--db', db, '--plain'], {env: world.env});
+			const lanes = startCli(['run', '--config', world.configPath, '--suite', world.suitePath, '--db', db, '--plain'], world.cli);
 			const atStop = await waitUntil('30 results with requests in flight', () => stopMoment(world, db, 30), {
 				abortIf: () => (lanes.exitedYet() ? 'lanes exited first' : undefined),
 				context: lanes.describe,
@@ -84,28 +86,34 @@ describe.sequential('a graceful stop, then the printed resume command', () => {
 	test('Ctrl-C in the terminal UI: exit 3, the resume command on screen, no answered request lost, and the command completes the run', async () => {
 		const world = await startWorld({providers});
 		const db = world.folder.file('runs.db');
-		const terminal = startLanesInTerminal(['run', '--config', world.configPath, '--suite', world.suitePath, '--db', db], {env: world.env});
+		const terminal = startPty(['run', '--config', world.configPath, '--suite', world.suitePath, '--db', db], {env: world.env, cols: 200, rows: 40});
+		/** Scrollback and screen, once the terminal has parsed all the child wrote. */
+		const screen = async () => {
+			await terminal.settled();
+			return terminal.allText();
+		};
+
 		try {
 			const context = () => `--- screen ---\n${terminal.output().slice(-3000)}`;
 			const atStop = await waitUntil('the UI showing 20 done, with requests in flight', async () => {
 				if (world.served() < 20) return undefined;
-				const shown = /\b(\d+)\/160\b/.exec(await terminal.screen());
+				const shown = /\b(\d+)\/160\b/.exec(await screen());
 				return shown && Number(shown[1]) >= 20 && stopMoment(world, db, 20);
-			}, {abortIf: () => (terminal.exitedYet() ? 'lanes exited first' : undefined), context});
+			}, {abortIf: () => (terminal.exit() ? 'lanes exited first' : undefined), context});
 			terminal.write('\u0003');
 			const {exitCode} = await terminal.exited;
 
 			expect(exitCode, context()).toBe(3);
 			const runId = onlyRunId(db);
 			// The last frames may still be on their way through the terminal when the exit is reported.
-			const screen = await waitUntil('the resume command on screen', async () => {
-				const text = await terminal.screen();
+			const printed = await waitUntil('the resume command on screen', async () => {
+				const text = await screen();
 				return /^\s*resume: /m.test(text) && text;
 			}, {timeoutMs: 5000, context});
-			expect(screen).toContain(runId);
-			expect(screen).toMatch(new RegExp(`^\\s*resume: .*\\bresume ${runId} --db `, 'm'));
+			expect(printed).toContain(runId);
+			expect(printed).toMatch(new RegExp(`^\\s*resume: .*\\bresume ${runId} --db `, 'm'));
 			const committed = expectNothingLost(world, db, runId, atStop);
-			await resumeToTheEnd(world, db, runId, screen, committed);
+			await resumeToTheEnd(world, db, runId, printed, committed);
 		} finally {
 			terminal.kill();
 			await world.close();

@@ -1,14 +1,15 @@
 import pLimit, {type LimitFunction} from 'p-limit';
 import {ProviderError, type ChatResponse} from '../providers/types.js';
 import {AdaptiveController, type LimitChange} from './adaptive-controller.js';
-import {backoffDelayMs} from './backoff.js';
 import type {Clock, Timer} from './clock.js';
 import {grade} from './grade.js';
 import {LaneMetrics} from './lane-metrics.js';
+import {retryStep} from './retry-policy.js';
 import {TokenBucket} from './token-bucket.js';
 import type {
 	EngineEvent, ItemResult, LaneSnapshot, LaneSpec, LaneState, ModelSpec, RequestSettings, ResultSink, RetrySettings, TestCase,
 } from './types.js';
+import {WakeTimer} from './wake-timer.js';
 import {WorkQueue, type WorkItem} from './work-queue.js';
 
 /** What a lane shares with its engine. */
@@ -27,9 +28,6 @@ export type LaneContext = {
 	/** Something went wrong that must end the run (the store could not write). */
 	onFatal: (error: unknown) => void;
 };
-
-/** 429s an item may get before it counts as errored: the provider tells us when to come back, so allow many. */
-const rateLimitAttemptsFactor = 4;
 
 /**
  * One provider's lane: its models share one budget, so one in-flight cap (p-limit), one rate cap (token
@@ -60,8 +58,7 @@ export class Lane {
 	#finished = false;
 	#settled = false;
 	#lastState: LaneState | undefined;
-	#wakeTimer: Timer;
-	#wakeAt = Number.POSITIVE_INFINITY;
+	readonly #wakeTimer: WakeTimer;
 
 	constructor(spec: LaneSpec, items: Array<{model: ModelSpec; test: TestCase}>, prior: readonly ItemResult[], context: LaneContext) {
 		this.name = spec.name;
@@ -76,6 +73,9 @@ export class Lane {
 		this.#limit = pLimit(this.#controller.limit);
 		this.#bucket = new TokenBucket(context.clock, spec.qps);
 		this.#metrics = new LaneMetrics(context.clock);
+		this.#wakeTimer = new WakeTimer(context.clock, () => {
+			this.#wake();
+		});
 	}
 
 	get total(): number {
@@ -215,19 +215,19 @@ export class Lane {
 		if (this.#settled || this.#finished || this.#stopping || this.#stoppedReason !== undefined || this.#paused) return;
 		const now = this.#context.clock.now();
 		if (this.#restUntil > now) {
-			this.#scheduleWake(this.#restUntil);
+			this.#wakeTimer.at(this.#restUntil);
 			return;
 		}
 
 		if (this.#coolUntil > now) {
-			this.#scheduleWake(this.#coolUntil);
+			this.#wakeTimer.at(this.#coolUntil);
 			return;
 		}
 
 		while (this.#inFlight < this.#controller.limit && this.#queue.hasReady()) {
 			const wait = this.#bucket.delayMs();
 			if (wait > 0) {
-				this.#scheduleWake(now + wait);
+				this.#wakeTimer.at(now + wait);
 				return;
 			}
 
@@ -262,7 +262,7 @@ export class Lane {
 		if (this.#restUntil > this.#context.clock.now()) {
 			this.#pendingBatchStart = true;
 			this.#refreshState();
-			this.#scheduleWake(this.#restUntil);
+			this.#wakeTimer.at(this.#restUntil);
 			return;
 		}
 
@@ -335,8 +335,7 @@ export class Lane {
 	}
 
 	#onFailure(item: WorkItem, error: ProviderError, sentAt: number): void {
-		const {retry, clock} = this.#context;
-		const latencyMs = clock.now() - sentAt;
+		const latencyMs = this.#context.clock.now() - sentAt;
 		this.#metrics.noteRequest(false);
 		this.#recordAttempt(item, error.errorClass, latencyMs, error);
 		if (this.#context.signal.aborted) {
@@ -345,36 +344,33 @@ export class Lane {
 			return;
 		}
 
-		switch (error.errorClass) {
-			case 'rate_limit': {
-				this.#rateLimited++;
-				item.rateLimits++;
-				const waitMs = Math.min(retry.maxDelayMs, error.retryAfterMs ?? backoffDelayMs(item.rateLimits, retry.baseDelayMs, retry.maxDelayMs, this.#context.random));
-				this.#coolUntil = Math.max(this.#coolUntil, clock.now() + waitMs);
-				this.#context.emit({type: 'rate_limited', lane: this.name, retryAfterMs: waitMs, inFlight: this.#inFlight, at: this.#context.wallNow()});
-				if (this.#adaptive) this.#apply(this.#controller.onRateLimited(sentAt));
-				if (item.rateLimits > retry.maxAttempts * rateLimitAttemptsFactor) this.#finalizeError(item, error);
-				else this.#queue.requeue(item);
+		if (error.errorClass === 'rate_limit') {
+			this.#rateLimited++;
+			item.rateLimits++;
+		}
+
+		const step = retryStep(error, item, this.#context.retry, this.#context.random);
+		if (this.#adaptive && error.errorClass === 'rate_limit') this.#apply(this.#controller.onRateLimited(sentAt));
+		if (this.#adaptive && error.errorClass === 'transient') this.#apply(this.#controller.onError(sentAt));
+		switch (step.kind) {
+			case 'wait-lane': {
+				this.#coolUntil = Math.max(this.#coolUntil, this.#context.clock.now() + step.waitMs);
+				this.#context.emit({type: 'rate_limited', lane: this.name, retryAfterMs: step.waitMs, inFlight: this.#inFlight, at: this.#context.wallNow()});
+				this.#queue.requeue(item);
 				return;
 			}
 
-			case 'transient': {
-				if (this.#adaptive) this.#apply(this.#controller.onError(sentAt));
-				if (item.attempts >= retry.maxAttempts) {
-					this.#finalizeError(item, error);
-					return;
-				}
-
-				this.#retryLater(item, backoffDelayMs(item.attempts, retry.baseDelayMs, retry.maxDelayMs, this.#context.random));
+			case 'retry': {
+				this.#retryLater(item, step.delayMs);
 				return;
 			}
 
-			case 'permanent': {
-				this.#finalizeError(item, error);
+			case 'give-up': {
+				this.#finalize(item, {status: 'errored', errorClass: error.errorClass, errorMessage: error.message});
 				return;
 			}
 
-			case 'auth': {
+			case 'stop-lane': {
 				this.#queue.requeue(item);
 				if (this.#stoppedReason === undefined) {
 					this.#stoppedReason = `${error.message}: check the API key for provider "${this.name}"`;
@@ -392,10 +388,6 @@ export class Lane {
 			this.#pump();
 		}, delayMs);
 		this.#retryTimers.set(timer, item);
-	}
-
-	#finalizeError(item: WorkItem, error: ProviderError): void {
-		this.#finalize(item, {status: 'errored', errorClass: error.errorClass, errorMessage: error.message});
 	}
 
 	#finalize(item: WorkItem, outcome: Pick<ItemResult, 'status' | 'answer' | 'latencyMs' | 'promptTokens' | 'completionTokens' | 'errorClass' | 'errorMessage'>): void {
@@ -430,19 +422,8 @@ export class Lane {
 		this.#limit.concurrency = this.#controller.limit;
 	}
 
-	#scheduleWake(at: number): void {
-		if (this.#wakeAt <= at && this.#wakeTimer !== undefined) return;
-		if (this.#wakeTimer !== undefined) this.#context.clock.clearTimeout(this.#wakeTimer);
-		this.#wakeAt = at;
-		this.#wakeTimer = this.#context.clock.setTimeout(() => {
-			this.#wake();
-		}, Math.max(0, at - this.#context.clock.now()));
-	}
-
 	#wake(): void {
-		if (this.#wakeTimer !== undefined) this.#context.clock.clearTimeout(this.#wakeTimer);
-		this.#wakeTimer = undefined;
-		this.#wakeAt = Number.POSITIVE_INFINITY;
+		this.#wakeTimer.cancel();
 		if (this.#pendingBatchStart && this.#restUntil <= this.#context.clock.now()) this.#emitBatchStart();
 		this.#refreshState();
 		this.#pump();
@@ -456,9 +437,7 @@ export class Lane {
 		}
 
 		this.#retryTimers.clear();
-		if (this.#wakeTimer !== undefined) this.#context.clock.clearTimeout(this.#wakeTimer);
-		this.#wakeTimer = undefined;
-		this.#wakeAt = Number.POSITIVE_INFINITY;
+		this.#wakeTimer.cancel();
 	}
 
 	#finish(): void {

@@ -29,8 +29,10 @@ export function retryStep(error: ProviderError, item: {attempts: number; rateLim
 		}
 
 		case 'transient': {
-			if (item.attempts >= retry.maxAttempts) return {kind: 'give-up'};
-			return {kind: 'retry', delayMs: backoffDelayMs(item.attempts, retry.baseDelayMs, retry.maxDelayMs, random)};
+			// 429s are the provider's pacing, not the item failing: they do not use up its attempts.
+			const tries = item.attempts - item.rateLimits;
+			if (tries >= retry.maxAttempts) return {kind: 'give-up'};
+			return {kind: 'retry', delayMs: backoffDelayMs(tries, retry.baseDelayMs, retry.maxDelayMs, random)};
 		}
 
 		case 'permanent': {

@@ -22,6 +22,8 @@ describe('retryStep', () => {
 		expect(retryStep(new ProviderError('transient', '503'), {attempts: 1, rateLimits: 0}, retry, half)).toEqual({kind: 'retry', delayMs: 500});
 		expect(retryStep(new ProviderError('transient', '503'), {attempts: 2, rateLimits: 0}, retry, half)).toEqual({kind: 'retry', delayMs: 1000});
 		expect(retryStep(new ProviderError('transient', '503'), {attempts: 3, rateLimits: 0}, retry, half)).toEqual({kind: 'give-up'});
+		// The 429s an item met on the way do not count against its attempts.
+		expect(retryStep(new ProviderError('transient', '503'), {attempts: 5, rateLimits: 3}, retry, half)).toEqual({kind: 'retry', delayMs: 1000});
 	});
 
 	it('fails permanent errors at once and stops the lane on a refused key', () => {

@@ -60,6 +60,9 @@ const cli = meow(`
 const list = (value: string | undefined) => value?.split(',').map(item => item.trim()).filter(Boolean);
 
 async function main(): Promise<number> {
+	// React's development build checks a great deal on every render; a user's terminal UI needs none of it.
+	// Set before the UI (and with it React) is first imported.
+	process.env.NODE_ENV ??= 'production';
 	const [command = 'run', ...rest] = cli.input;
 	const {flags} = cli;
 	switch (command) {

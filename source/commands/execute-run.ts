@@ -8,7 +8,6 @@ import {startPlainReporter} from '../report/plain-reporter.js';
 import type {RunSummary} from '../report/summary-types.js';
 import type {Store} from '../store/index.js';
 import type {LaneSettings} from '../store/types.js';
-import {runTui} from '../ui/run-tui.js';
 import type {Connection} from './connect.js';
 import {exitCodeFor} from './exit-codes.js';
 import {commandLine} from './invocation.js';
@@ -68,7 +67,8 @@ export async function executeRun(session: RunSession): Promise<number> {
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
 	const useTui = !flags.plain && !flags.json && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
-	const tui = useTui ? runTui(engine, {runId, suitePath: session.suitePath, dbPath: session.dbPath}) : undefined;
+	// React and Ink are loaded only for the terminal UI: plain and JSON runs start faster without them.
+	const tui = useTui ? (await import('../ui/run-tui.js')).runTui(engine, {runId, suitePath: session.suitePath, dbPath: session.dbPath}) : undefined;
 	const plain = useTui ? undefined : startPlainReporter(engine, {write: line => process.stderr.write(`${line}\n`)});
 	if (!useTui) {
 		process.stderr.write(`lanes: run ${runId}: ${engine.snapshot().totals.items} items on ${session.lanes.length} lanes; results in ${session.dbPath}\n`);

@@ -8,8 +8,8 @@ import {SummaryTable} from './SummaryTable.js';
 const enterAltScreen = '\u001B[?1049h\u001B[H';
 const leaveAltScreen = '\u001B[?1049l';
 const clearScreen = '\u001B[2J\u001B[H';
-/** Longer than a frame at the lowest frame rate Ink is given, so no redraw for the old size comes after. */
-const resizeSettleMs = 150;
+/** Longer than a frame at the frame rate Ink is given, so no redraw for the old size comes after. */
+const resizeSettleMs = 300;
 
 export type TuiOptions = {
 	runId: string;
@@ -17,7 +17,7 @@ export type TuiOptions = {
 	dbPath: string;
 	stdin?: NodeJS.ReadStream;
 	stdout?: NodeJS.WriteStream;
-	/** Frames per second at most. Default 10. */
+	/** Frames per second at most. Default 4, matching the snapshot store's publishes. */
 	maxFps?: number;
 };
 
@@ -48,7 +48,7 @@ export function runTui(engine: EngineView & EngineControls, options: TuiOptions)
 	process.once('exit', restoreScreen);
 	const app = <App engine={engine} store={store} info={info}/>;
 	const instance = render(app, {
-		maxFps: options.maxFps ?? 10,
+		maxFps: options.maxFps ?? 4,
 		exitOnCtrlC: false,
 		patchConsole: false,
 		stdout,

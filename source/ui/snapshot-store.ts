@@ -18,7 +18,7 @@ export type SnapshotStore = {
 };
 
 export type SnapshotStoreOptions = {
-	/** Shortest time between two publishes caused by events. Default 100 ms. */
+	/** Shortest time between two publishes caused by events. Default 250 ms. */
 	intervalMs?: number;
 	/** Publish at least this often even without events, so countdowns and elapsed time tick. Default 1000 ms. */
 	idleMs?: number;
@@ -33,7 +33,8 @@ export type SnapshotStoreOptions = {
  */
 export function createSnapshotStore(engine: EngineView, options: SnapshotStoreOptions = {}): SnapshotStore {
 	const clock = options.clock ?? systemClock;
-	const intervalMs = options.intervalMs ?? 100;
+	// Four frames a second follow a run well; every frame costs Ink a full layout and diff.
+	const intervalMs = options.intervalMs ?? 250;
 	const idleMs = options.idleMs ?? 1000;
 	const log = new EventLineLog(options.maxEvents ?? 50);
 	const listeners = new Set<() => void>();

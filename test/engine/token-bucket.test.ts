@@ -40,4 +40,22 @@ describe('TokenBucket', () => {
 		bucket.setRate(undefined);
 		expect(bucket.tryTake()).toBe(true);
 	});
+
+	it('keeps its rate when wake-ups come late, without bursting past a tenth of a second', async () => {
+		const clock = new FakeClock();
+		const bucket = new TokenBucket(clock, 200);
+		const sent: number[] = [];
+		while (clock.now() < 10_000) {
+			if (bucket.tryTake()) {
+				sent.push(clock.now());
+				continue;
+			}
+
+			// A busy machine: every timer fires 2 ms after it was due.
+			await clock.advance(bucket.delayMs() + 2);
+		}
+
+		expect(sent.length).toBeGreaterThan(200 * 10 * 0.97);
+		for (const at of sent) expect(sent.filter(t => t >= at && t < at + 1000).length).toBeLessThanOrEqual(200 * 1.1);
+	});
 });

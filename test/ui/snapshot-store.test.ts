@@ -19,7 +19,7 @@ function result(index: number): EngineEvent {
 describe('snapshot store', () => {
 	it('coalesces 1000 events into at most a few publishes', () => {
 		const engine = new FakeEngine(snapshot([lane('azure')]));
-		const store = createSnapshotStore(engine);
+		const store = createSnapshotStore(engine, {intervalMs: 100});
 		const listener = vi.fn();
 		store.subscribe(listener);
 		for (let index = 0; index < 1000; index++) engine.emit(result(index));
@@ -42,7 +42,7 @@ describe('snapshot store', () => {
 
 	it('publishes a fresh engine snapshot, immutable between publishes', () => {
 		const engine = new FakeEngine(snapshot([lane('azure')]));
-		const store = createSnapshotStore(engine);
+		const store = createSnapshotStore(engine, {intervalMs: 100});
 		const first = store.getSnapshot();
 		engine.push(snapshot([lane('azure', {inFlight: 7})]));
 		engine.emit(result(1));
@@ -55,7 +55,7 @@ describe('snapshot store', () => {
 
 	it('refreshes once a second while idle, so countdowns tick', () => {
 		const engine = new FakeEngine(snapshot([lane('azure')]));
-		const store = createSnapshotStore(engine);
+		const store = createSnapshotStore(engine, {intervalMs: 100});
 		const listener = vi.fn();
 		store.subscribe(listener);
 		vi.advanceTimersByTime(999);
@@ -72,7 +72,7 @@ describe('snapshot store', () => {
 
 	it('turns notable events into lines, newest last, and keeps the last 50', () => {
 		const engine = new FakeEngine(snapshot([lane('azure')]));
-		const store = createSnapshotStore(engine);
+		const store = createSnapshotStore(engine, {intervalMs: 100});
 		const events: EngineEvent[] = [
 			{type: 'limit', lane: 'azure', from: 8, to: 4, cause: 'rate_limit', at},
 			{type: 'limit', lane: 'azure', from: 4, to: 3, cause: 'error_rate', at},
@@ -112,7 +112,7 @@ describe('snapshot store', () => {
 
 	it('coalesces 429 bursts to one line per lane per second, with a count', () => {
 		const engine = new FakeEngine(snapshot([lane('azure')]));
-		const store = createSnapshotStore(engine);
+		const store = createSnapshotStore(engine, {intervalMs: 100});
 		for (let index = 0; index < 40; index++) {
 			engine.emit({type: 'rate_limited', lane: index % 2 === 0 ? 'azure' : 'idealab', retryAfterMs: 1000 + index * 100, inFlight: 4, at: at + index * 20});
 		}
@@ -129,7 +129,7 @@ describe('snapshot store', () => {
 
 	it('merges a run of operator concurrency changes into one line', () => {
 		const engine = new FakeEngine(snapshot([lane('azure')]));
-		const store = createSnapshotStore(engine);
+		const store = createSnapshotStore(engine, {intervalMs: 100});
 		engine.emit({type: 'operator', operator: {action: 'set_concurrency', lane: 'azure', value: 5}, at});
 		for (const [from, to] of [[4, 5], [5, 6], [6, 7]] as const) engine.emit({type: 'limit', lane: 'azure', from, to, cause: 'operator', at});
 		vi.advanceTimersByTime(100);

@@ -19,6 +19,8 @@ export type ChildRun = {
 	/** The start and the end of what it wrote, for checks and error messages. */
 	head: string;
 	tail: string;
+	/** CPU (user + system, ms) of the node process read from /proc every 100 ms, with the ms since spawn. */
+	samples: Array<{atMs: number; cpuMs: number}>;
 };
 
 /** The environment without any CI variable: with one set, Ink prints only the last frame. */
@@ -51,21 +53,37 @@ export async function runInPty(args: string[], options: {cwd: string; timeFile: 
 		tail = (tail + data).slice(-4000);
 	});
 	let polled = {userMs: 0, systemMs: 0};
-	const ticks = useTime ? 100 : clockTicks();
-	const poll = useTime ? undefined : setInterval(() => {
-		polled = procCpu(child.pid, ticks) ?? polled;
-	}, 50);
+	const samples: ChildRun['samples'] = [];
+	const ticks = clockTicks();
+	// Under GNU time the pty's process is time itself; node is its only child.
+	const nodePid = () => useTime ? childPid(child.pid) : child.pid;
+	const poll = setInterval(() => {
+		const pid = nodePid();
+		const now = pid === undefined ? undefined : procCpu(pid, ticks);
+		if (!now) return;
+		polled = now;
+		samples.push({atMs: performance.now() - start, cpuMs: now.userMs + now.systemMs});
+	}, 100);
 	const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
 	const exitCode = await new Promise<number>(resolve => {
 		child.onExit(({exitCode: code}) => resolve(code));
 	});
 	clearTimeout(killer);
-	if (poll) clearInterval(poll);
+	clearInterval(poll);
 	const wallMs = performance.now() - start;
-	if (!useTime) return {exitCode, ...polled, wallMs, firstOutputMs, outputBytes, head, tail};
+	if (!useTime) return {exitCode, ...polled, wallMs, firstOutputMs, outputBytes, head, tail, samples};
 	const [user, system] = readFileSync(options.timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
 	rmSync(options.timeFile, {force: true});
-	return {exitCode, userMs: user! * 1000, systemMs: system! * 1000, wallMs, firstOutputMs, outputBytes, head, tail};
+	return {exitCode, userMs: user! * 1000, systemMs: system! * 1000, wallMs, firstOutputMs, outputBytes, head, tail, samples};
+}
+
+function childPid(pid: number): number | undefined {
+	try {
+		const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+		return children === '' ? undefined : Number(children.split(' ')[0]);
+	} catch {
+		return undefined;
+	}
 }
 
 function clockTicks(): number {

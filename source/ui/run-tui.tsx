@@ -17,7 +17,7 @@ export type TuiOptions = {
 	dbPath: string;
 	stdin?: NodeJS.ReadStream;
 	stdout?: NodeJS.WriteStream;
-	/** Frames per second at most. Default 4, matching the snapshot store's publishes. */
+	/** Frames per second at most. Default 3, just above the snapshot store's publishes. */
 	maxFps?: number;
 };
 
@@ -48,7 +48,7 @@ export function runTui(engine: EngineView & EngineControls, options: TuiOptions)
 	process.once('exit', restoreScreen);
 	const app = <App engine={engine} store={store} info={info}/>;
 	const instance = render(app, {
-		maxFps: options.maxFps ?? 4,
+		maxFps: options.maxFps ?? 3,
 		exitOnCtrlC: false,
 		patchConsole: false,
 		stdout,

@@ -18,7 +18,7 @@ export type SnapshotStore = {
 };
 
 export type SnapshotStoreOptions = {
-	/** Shortest time between two publishes caused by events. Default 250 ms. */
+	/** Shortest time between two publishes caused by events. Default 400 ms. */
 	intervalMs?: number;
 	/** Publish at least this often even without events, so countdowns and elapsed time tick. Default 1000 ms. */
 	idleMs?: number;
@@ -33,8 +33,9 @@ export type SnapshotStoreOptions = {
  */
 export function createSnapshotStore(engine: EngineView, options: SnapshotStoreOptions = {}): SnapshotStore {
 	const clock = options.clock ?? systemClock;
-	// Four frames a second follow a run well; every frame costs Ink a full layout and diff.
-	const intervalMs = options.intervalMs ?? 250;
+	// Two or three frames a second follow a run of minutes or hours well; every frame costs Ink a full
+	// layout and redraw (about 20 ms of CPU for three lanes), which at 10 a second would rival the run itself.
+	const intervalMs = options.intervalMs ?? 400;
 	const idleMs = options.idleMs ?? 1000;
 	const log = new EventLineLog(options.maxEvents ?? 50);
 	const listeners = new Set<() => void>();

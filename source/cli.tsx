@@ -98,8 +98,6 @@ async function main(): Promise<number> {
 
 try {
 	process.exitCode = await main();
-	// An HTTP keep-alive socket or a stray timer must not keep a finished run from exiting.
-	setTimeout(() => process.exit(), 1500).unref();
 } catch (error) {
 	if (error instanceof InputError) {
 		process.stderr.write(`lanes: ${error.message}\n`);
@@ -110,3 +108,6 @@ try {
 		process.exitCode = exitCodes.unexpected;
 	}
 }
+
+// An HTTP keep-alive socket or a stray timer must not keep a finished run from exiting.
+setTimeout(() => process.exit(), 1500).unref();

@@ -75,13 +75,15 @@ export async function executeRun(session: RunSession): Promise<number> {
 		stopWhenOnlyPausedLanesRemain(engine);
 	}
 
-	let status: RunStatus;
+	let status: RunStatus | undefined;
 	try {
 		status = await engine.run();
 	} finally {
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
 		plain?.stop();
+		// A run that failed gives the terminal back before its error is printed.
+		if (status === undefined) tui?.unmount();
 		await session.connection.close();
 	}
 

@@ -16,7 +16,8 @@ export type AdaptiveOptions = {
 };
 
 const recentSize = 20;
-const minSamples = 6;
+// Fewer would let two unlucky errors at the start of a run read as a 25% error rate.
+const minSamples = 10;
 const firstWindowMs = 1000;
 
 /**

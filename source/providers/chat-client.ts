@@ -1,7 +1,8 @@
-import {AzureOpenAI, OpenAI} from 'openai';
-import type {ChatCompletion, ChatCompletionMessageParam} from 'openai/resources/chat/completions';
+import {APIError, AzureOpenAI, OpenAI} from 'openai';
+import type {ChatCompletion} from 'openai/resources/chat/completions';
 import {classifyError, timeoutMessage} from './classify-error.js';
-import {type ChatClient, type ChatRequest, type ChatResponse, ProviderError} from './types.js';
+import {compatFix, defaultCompat, requestBody, type ModelCompat} from './request-compat.js';
+import {type ChatClient, type ChatResponse, ProviderError} from './types.js';
 
 /** How to reach one provider: its dialect, address and key. */
 export type ClientTarget =
@@ -14,6 +15,7 @@ export type ClientTarget =
  */
 export function createChatClient(target: ClientTarget): ChatClient {
 	const sdkFor = sdkFactory(target);
+	const compatByModel = new Map<string, ModelCompat>();
 	return {
 		async complete(request, options) {
 			const timeoutMs = options.timeoutMs;
@@ -29,11 +31,21 @@ export function createChatClient(target: ClientTarget): ChatClient {
 			options.signal?.addEventListener('abort', onAbort, {once: true});
 			try {
 				const sdk = sdkFor(request.model);
-				const completion = await sdk.chat.completions.create(
-					{model: request.model, messages: messages(request), max_tokens: request.maxTokens, temperature: request.temperature},
-					{timeout: Math.max(1, Math.ceil(timeoutMs)), signal: controller.signal, maxRetries: 0},
-				);
-				return toResponse(completion);
+				for (;;) {
+					const compat = compatByModel.get(request.model) ?? defaultCompat;
+					try {
+						const completion = await sdk.chat.completions.create(
+							requestBody(request, compat),
+							{timeout: Math.max(1, Math.ceil(timeoutMs)), signal: controller.signal, maxRetries: 0},
+						);
+						return toResponse(completion);
+					} catch (error) {
+						// A model that refuses a parameter says which: learn it and ask again at once.
+						const fix = error instanceof APIError && error.status === 400 ? compatFix(error.message, compat) : undefined;
+						if (!fix) throw error;
+						compatByModel.set(request.model, fix);
+					}
+				}
 			} catch (error) {
 				if (options.signal?.aborted) throw new ProviderError('transient', 'aborted', {cause: error});
 				if (timedOut) throw new ProviderError('transient', timeoutMessage(timeoutMs), {cause: error});
@@ -85,13 +97,6 @@ function sdkFactory(target: ClientTarget): (model: string) => Sdk {
 
 		return sdk;
 	};
-}
-
-function messages(request: ChatRequest): ChatCompletionMessageParam[] {
-	const list: ChatCompletionMessageParam[] = [];
-	if (request.system !== undefined) list.push({role: 'system', content: request.system});
-	list.push({role: 'user', content: request.prompt});
-	return list;
 }
 
 function toResponse(completion: ChatCompletion): ChatResponse {

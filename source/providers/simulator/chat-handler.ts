@@ -1,6 +1,6 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {modelAccuracy, simulatedAnswer} from './answers.js';
-import {parseChatBody} from './chat-request.js';
+import {parseChatBody, type ChatBody} from './chat-request.js';
 import {completionBody, type Dialect, type Failure, failureResponse} from './dialects.js';
 import {Exchange, type ExchangeContext} from './exchange.js';
 import {readBody} from './http-io.js';
@@ -51,6 +51,8 @@ export async function handleChat(context: ChatContext, state: ProviderState, req
 	const model = state.modelFor(apiName);
 	if (model === undefined) return fail({kind: 'unknown_model', model: apiName});
 	exchange.details.model = model;
+	const refused = reasoningModelRefusal(apiName, parsed);
+	if (refused) return fail({kind: 'bad_request', message: refused});
 
 	const outage = state.outageStatus(context.elapsed());
 	if (outage !== undefined) {
@@ -100,4 +102,15 @@ function tokens(chars: number): number {
 function hasKey(request: IncomingMessage, dialect: Dialect, key: string): boolean {
 	if (dialect === 'azure') return request.headers['api-key'] === key;
 	return request.headers.authorization === `Bearer ${key}`;
+}
+
+/**
+ * OpenAI's reasoning models (gpt-5, o1, o3, o4, on OpenAI and Azure alike) refuse `max_tokens` and any
+ * temperature but the default, with these messages.
+ */
+function reasoningModelRefusal(apiName: string, body: ChatBody): string | undefined {
+	if (!/^(gpt-5|o[134])/i.test(apiName)) return undefined;
+	if (body.usedMaxTokens) return 'Unsupported parameter: \'max_tokens\' is not supported with this model. Use \'max_completion_tokens\' instead.';
+	if (body.temperature !== undefined && body.temperature !== 1) return `Unsupported value: 'temperature' does not support ${body.temperature} with this model. Only the default (1) value is supported.`;
+	return undefined;
 }

@@ -4,6 +4,9 @@ export type ChatBody = {
 	prompt: string;
 	system?: string;
 	maxTokens?: number;
+	/** The request named `max_tokens` (reasoning models refuse it). */
+	usedMaxTokens: boolean;
+	temperature?: number;
 };
 
 /** Parses a request body, or returns the 400 message a real API would give. */
@@ -16,7 +19,7 @@ export function parseChatBody(raw: string): ChatBody | {error: string} {
 	}
 
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) return {error: 'The request body must be a JSON object.'};
-	const {model, messages, max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens} = body as Record<string, unknown>;
+	const {model, messages, max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens, temperature} = body as Record<string, unknown>;
 	if (!Array.isArray(messages) || messages.length === 0) return {error: '\'messages\' is a required property and must be a non-empty array.'};
 	let prompt: string | undefined;
 	let system: string | undefined;
@@ -36,6 +39,8 @@ export function parseChatBody(raw: string): ChatBody | {error: string} {
 		prompt,
 		system,
 		maxTokens: typeof limit === 'number' && limit > 0 ? limit : undefined,
+		usedMaxTokens: maxTokens !== undefined,
+		temperature: typeof temperature === 'number' ? temperature : undefined,
 	};
 }
 

@@ -84,9 +84,17 @@ export class Store {
 		});
 	}
 
-	/** Every run, newest first, with how far it got. */
+	/**
+	 * Every run, newest first, with how far it got. A run still marked running whose process is gone
+	 * (killed, crashed) reads as interrupted: that is what it is, and `lanes resume` continues it.
+	 */
 	listRuns(): RunListRow[] {
-		return withPath(this.path, 'listing runs', () => this.statements.listRuns.all().map(row => runListRow(row)));
+		return withPath(this.path, 'listing runs', () => this.statements.listRuns.all().map(row => {
+			const run = runListRow(row);
+			if (run.status !== 'running') return run;
+			const lock = this.statements.getLock.get(run.id);
+			return lock && holderIsLive(lock, thisProcess, Date.now()) ? run : {...run, status: 'interrupted' as const};
+		}));
 	}
 
 	/**

@@ -119,10 +119,19 @@ describe('runs', () => {
 		store.recordResult('r1', result('m2', 't1', 'errored'));
 		store.recordResult('r1', result('m2', 't2', 'passed'));
 		store.setRunStatus('r1', 'interrupted', 1800);
+		store.acquireLock('r2');
 		expect(store.listRuns()).toEqual([
 			{id: 'r2', startedAt: 2000, status: 'running', items: 2, done: 0, passed: 0, failed: 0, errored: 0},
 			{id: 'r1', startedAt: 1000, endedAt: 1800, status: 'interrupted', items: 6, done: 4, passed: 2, failed: 1, errored: 1},
 		]);
+	});
+
+	test('listRuns: a run marked running whose process is gone reads as interrupted', () => {
+		const {store} = newStore();
+		store.createRun(runInput('killed'));
+		// No live process holds its lock (its process was killed with -9 before it could say how it ended).
+		expect(store.listRuns()[0]?.status).toBe('interrupted');
+		expect(store.getRun('killed')?.status).toBe('running');
 	});
 
 	test('finalKeys: items with a final result, errored ones only when asked', () => {

@@ -16,13 +16,3 @@ export function modelTable(summary: RunSummary): string {
 	rows.push(['total', '', String(t.items), String(t.passed), String(t.failed), String(t.errored), String(t.pending), formatShare(t.passed, t.passed + t.failed + t.errored), '', '']);
 	return textTable(rows);
 }
-
-/** Requests, 429s and retries per provider. */
-export function providerTable(summary: RunSummary): string {
-	const rows = [['provider', 'items', 'passed', 'failed', 'errored', 'pending', 'requests', '429s', 'retries', 'concurrency']];
-	for (const [name, p] of Object.entries(summary.providers)) {
-		rows.push([name, String(p.items), String(p.passed), String(p.failed), String(p.errored), String(p.pending), String(p.requests), String(p.rateLimited), String(p.retries), String(p.concurrency)]);
-	}
-
-	return textTable(rows);
-}

@@ -350,12 +350,16 @@ export class Lane {
 		}
 
 		const step = retryStep(error, item, this.#context.retry, this.#context.random);
+		if (step.kind === 'wait-lane') {
+			this.#coolUntil = Math.max(this.#coolUntil, this.#context.clock.now() + step.waitMs);
+			this.#context.emit({type: 'rate_limited', lane: this.name, retryAfterMs: step.waitMs, inFlight: this.#inFlight, at: this.#context.wallNow()});
+		}
+
+		// After the 429 is told, so the cut it causes reads as its consequence.
 		if (this.#adaptive && error.errorClass === 'rate_limit') this.#apply(this.#controller.onRateLimited(sentAt));
 		if (this.#adaptive && error.errorClass === 'transient') this.#apply(this.#controller.onError(sentAt));
 		switch (step.kind) {
 			case 'wait-lane': {
-				this.#coolUntil = Math.max(this.#coolUntil, this.#context.clock.now() + step.waitMs);
-				this.#context.emit({type: 'rate_limited', lane: this.name, retryAfterMs: step.waitMs, inFlight: this.#inFlight, at: this.#context.wallNow()});
 				this.#queue.requeue(item);
 				return;
 			}

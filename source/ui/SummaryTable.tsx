@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import type {RunSummary} from '../report/summary-types.js';
+import type {ModelSummary, RunSummary} from '../report/summary-types.js';
 import {cell, cellRight, clamp, formatDuration, formatMs} from '../report/format.js';
 
 export type FinishCommands = {report: string; resume?: string};
@@ -18,10 +18,12 @@ function passRate(counts: {passed: number; failed: number; errored: number}): st
 export function SummaryTable({summary, commands, columns}: Props) {
 	const {totals} = summary;
 	const models = Object.entries(summary.models);
+	// No answer yet, no latency: "–", not "0ms".
+	const latency = (s: ModelSummary, ms: number) => formatMs(s.passed + s.failed === 0 ? undefined : ms);
 	const rows = models.map(([model, s]) => [
 		model, s.provider,
 		String(s.items), String(s.passed), String(s.failed), String(s.errored), passRate(s),
-		formatMs(s.latencyP50Ms), formatMs(s.latencyP95Ms),
+		latency(s, s.latencyP50Ms), latency(s, s.latencyP95Ms),
 	]);
 	const providerWidth = clamp(Math.max(8, ...models.map(([, s]) => s.provider.length)), 8, 16);
 	const widths = numeric.map((title, index) => Math.max(title.length, ...rows.map(row => row[index + 2]!.length)));

@@ -40,7 +40,9 @@ export function startPlainReporter(engine: EngineView, options: PlainReporterOpt
 	const intervalMs = options.intervalMs ?? 2000;
 	const log = new EventLineLog();
 	let printed = 0;
-	const stamp = () => `[${clockText(engine.snapshot().elapsedMs)}]`;
+	// Elapsed time since the reporter started: close enough to the run's, without a snapshot per line.
+	const startedAt = performance.now();
+	const stamp = () => `[${clockText(performance.now() - startedAt)}]`;
 	const unsubscribe = engine.subscribe(event => {
 		if (!log.add(event)) return;
 		for (const line of log.lines()) {

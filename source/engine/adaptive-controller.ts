@@ -120,7 +120,8 @@ export class AdaptiveController {
 		if (cause === 'rate_limit') this.#ceiling = this.#limit;
 		this.#goodWindows = 0;
 		this.#recent.length = 0;
-		return this.#change(Math.floor(this.#limit * this.#decrease), cause);
+		// Rounded, not floored: at small limits flooring would turn a 30% cut into a 50% one (4 → 2).
+		return this.#change(Math.round(this.#limit * this.#decrease), cause);
 	}
 
 	#maybeIncrease(): LimitChange | undefined {

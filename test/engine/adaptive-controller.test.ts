@@ -60,7 +60,13 @@ describe('AdaptiveController', () => {
 		// Still from the burst sent before the cut: no new information.
 		expect(controller.onRateLimited(burstSentAt)).toBeUndefined();
 		// Sent after the cut and still refused: the provider wants less again.
-		expect(controller.onRateLimited(clock.now() - 5)).toEqual({from: 14, to: 9, cause: 'rate_limit'});
+		expect(controller.onRateLimited(clock.now() - 5)).toEqual({from: 14, to: 10, cause: 'rate_limit'});
+	});
+
+	it('cuts a small limit by a step, not by half', () => {
+		const clock = new FakeClock();
+		const controller = new AdaptiveController(clock, {initial: 4, min: 1, max: 50});
+		expect(controller.onRateLimited(clock.now())).toEqual({from: 4, to: 3, cause: 'rate_limit'});
 	});
 
 	it('cuts when the recent error rate rises, not on a stray error', async () => {

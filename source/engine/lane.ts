@@ -377,7 +377,7 @@ export class Lane {
 			case 'stop-lane': {
 				this.#queue.requeue(item);
 				if (this.#stoppedReason === undefined) {
-					this.#stoppedReason = `${error.message}: check the API key for provider "${this.name}"`;
+					this.#stoppedReason = error.message;
 					this.#cancelTimers();
 					this.#context.emit({type: 'lane_stopped', lane: this.name, reason: this.#stoppedReason, at: this.#context.wallNow()});
 				}

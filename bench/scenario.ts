@@ -1,4 +1,4 @@
-import {providerSchema, type SimulateConfig} from '../source/config/schema.js';
+import {configSchema, providerSchema, type SimulateConfig} from '../source/config/schema.js';
 import {Engine} from '../source/engine/engine.js';
 import type {EngineEvent, ItemResult, LaneSpec, ResultSink, RunStatus, TestCase} from '../source/engine/types.js';
 import {createChatClient} from '../source/providers/chat-client.js';
@@ -59,8 +59,7 @@ export function laneSpec(provider: Pick<SimProvider, 'name' | 'models'>, client:
 }
 
 /** The config's defaults: what a run without a "request" or "retry" section uses. */
-export const requestDefaults = {timeoutMs: 60_000, maxTokens: 256, temperature: 0};
-export const retryDefaults = {maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 60_000};
+const {request: requestDefaults, retry: retryDefaults} = configSchema.parse({providers: {any: {type: 'simulated', models: ['m']}}});
 
 export type TimedRun = {
 	status: RunStatus;

@@ -67,6 +67,7 @@ export function laneSpecs(config: Config, clients: ReadonlyMap<string, ChatClien
 			adaptive: setting.adaptive,
 			paused: setting.paused,
 			batch: provider.batch,
+			keyVariable: provider.apiKeyEnv,
 		};
 	});
 }

@@ -377,7 +377,7 @@ export class Lane {
 			case 'stop-lane': {
 				this.#queue.requeue(item);
 				if (this.#stoppedReason === undefined) {
-					this.#stoppedReason = error.message;
+					this.#stoppedReason = this.#spec.keyVariable ? `${error.message}; the key comes from ${this.#spec.keyVariable}` : error.message;
 					this.#cancelTimers();
 					this.#context.emit({type: 'lane_stopped', lane: this.name, reason: this.#stoppedReason, at: this.#context.wallNow()});
 				}

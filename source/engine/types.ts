@@ -75,6 +75,8 @@ export type LaneSpec = {
 	batch?: BatchSpec;
 	/** Start paused (the operator paused it before a resume). */
 	paused?: boolean;
+	/** The environment variable the key came from, named when the provider refuses it. */
+	keyVariable?: string;
 };
 
 export type RequestSettings = {timeoutMs: number; maxTokens: number; temperature: number};

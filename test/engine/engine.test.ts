@@ -147,7 +147,7 @@ describe('Engine', () => {
 		const clock = new FakeClock();
 		const bad = new FakeProvider(clock, () => ({latencyMs: 10, error: new ProviderError('auth', 'HTTP 401', {status: 401})}));
 		const good = new FakeProvider(clock);
-		const {engine, results} = setup([lane('bad', bad, ['m1']), lane('good', good, ['m2'])], 10, [], clock);
+		const {engine, results} = setup([lane('bad', bad, ['m1'], {keyVariable: 'BAD_KEY'}), lane('good', good, ['m2'])], 10, [], clock);
 		const done = engine.run();
 		await clock.advanceUntil(() => engine.snapshot().finished !== undefined);
 		expect(await done).toBe('incomplete');
@@ -156,6 +156,8 @@ describe('Engine', () => {
 		const badLane = engine.snapshot().lanes[0]!;
 		expect(badLane).toMatchObject({state: 'stopped', pending: 10});
 		expect(badLane.reason).toContain('HTTP 401');
+		// Which variable to fix, never the key itself.
+		expect(badLane.reason).toContain('BAD_KEY');
 	});
 
 	it('runs batches as cohorts with a rest in between, and skipRest ends a rest', async () => {

@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import type {EngineSnapshot} from '../engine/types.js';
-import {clamp, formatDuration, formatEta, formatPercent} from '../report/format.js';
+import {clamp, formatDuration, formatEta, formatPercent, truncate} from '../report/format.js';
 import {ProgressBar} from './ProgressBar.js';
 
 export type RunInfo = {runId: string; suitePath: string; dbPath: string};
@@ -11,19 +11,24 @@ type Props = {snapshot: EngineSnapshot; info: RunInfo; columns: number; lines: 1
 export function Header({snapshot, info, columns, lines}: Props) {
 	const {totals} = snapshot;
 	const done = totals.items - totals.pending;
+	// Lines are cut to the width here, not by Ink: Ink caches every line it truncates, and a line that
+	// changes each frame would grow that cache for as long as the run lasts.
+	const rest = truncate(` · elapsed ${formatDuration(snapshot.elapsedMs)} · suite ${info.suitePath} · db ${info.dbPath}`, columns - 4 - info.runId.length);
+	const counts = [`${done}/${totals.items} ${formatPercent(done, totals.items)}`, `${totals.passed} passed`, `${totals.failed} failed`, `${totals.errored} errored`, `ETA ${snapshot.finished ? '–' : formatEta(snapshot.etaMs)}`];
+	const barWidth = clamp(columns - counts.join('  ').length - 2, 0, 40);
 	return (
 		<>
 			{lines === 2 && (
 				<Text wrap="truncate-end">
-					run <Text bold>{info.runId}</Text> · elapsed {formatDuration(snapshot.elapsedMs)} · suite {info.suitePath} · db {info.dbPath}
+					run <Text bold>{info.runId}</Text>{rest}
 				</Text>
 			)}
 			<Text wrap="truncate-end">
-				<ProgressBar done={done} total={totals.items} width={clamp(columns - 66, 8, 40)}/> {done}/{totals.items} {formatPercent(done, totals.items)}
-				{'  '}<Text color="green">{totals.passed} passed</Text>
-				{'  '}<Text color={totals.failed > 0 ? 'red' : undefined}>{totals.failed} failed</Text>
-				{'  '}<Text color={totals.errored > 0 ? 'yellow' : undefined}>{totals.errored} errored</Text>
-				{'  '}ETA {snapshot.finished ? '–' : formatEta(snapshot.etaMs)}
+				{barWidth >= 4 && <><ProgressBar done={done} total={totals.items} width={barWidth}/> </>}{counts[0]}
+				{'  '}<Text color="green">{counts[1]}</Text>
+				{'  '}<Text color={totals.failed > 0 ? 'red' : undefined}>{counts[2]}</Text>
+				{'  '}<Text color={totals.errored > 0 ? 'yellow' : undefined}>{counts[3]}</Text>
+				{'  '}{counts[4]}
 			</Text>
 		</>
 	);

@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import type {LaneSnapshot} from '../engine/types.js';
-import {cell, cellRight, clamp, formatEta, formatMs, formatPercent, formatQps, formatRatio} from '../report/format.js';
+import {cell, cellRight, clamp, formatEta, formatMs, formatPercent, formatQps, formatRatio, truncate} from '../report/format.js';
 import type {LaneForm} from './layout.js';
 import {stateLabel} from './lane-state.js';
 import {ProgressBar} from './ProgressBar.js';
@@ -32,28 +32,32 @@ export function LaneView({lane, selected, form, columns, nameWidth, digits}: Pro
 	const mode = lane.adaptive ? 'adaptive' : 'manual';
 	const qps = `${formatQps(lane.qps)} qps${lane.qpsCap === undefined ? '' : ` (cap ${formatQps(lane.qpsCap)})`}`;
 
+	// Every line is cut to the width here rather than by Ink, which caches each line it truncates: lines
+	// that change every frame would grow that cache for as long as the run lasts.
+	const room = Math.max(0, columns - (prefix + barWidth + 1 + count.length));
+	const ending = short && lane.state === 'stopped'
+		? `  ${lane.reason ?? ''}`
+		: short
+			? `  ${lane.inFlight}/${lane.concurrency}  ${formatQps(lane.qps)}/s  err ${formatRatio(lane.errorRate)}  ETA ${formatEta(lane.etaMs)}`
+			: `  ETA ${lane.state === 'done' ? '–' : formatEta(lane.etaMs)}`;
 	const first = (
 		<Text wrap="truncate-end">
 			{selected ? <Text color="cyan" bold>› </Text> : '  '}
 			<Text bold={selected} inverse={selected}>{cell(lane.name, nameWidth)}</Text>
 			{' '}<Text color={state.color}>{cell(state.text, stateWidth)}</Text>
 			{' '}<ProgressBar done={done} total={lane.items} width={barWidth}/> {count}
-			{short && lane.state === 'stopped'
-				? <Text color="red">  {lane.reason ?? ''}</Text>
-				: short
-					? `  ${lane.inFlight}/${lane.concurrency}  ${formatQps(lane.qps)}/s  err ${formatRatio(lane.errorRate)}  ETA ${formatEta(lane.etaMs)}`
-					: `  ETA ${lane.state === 'done' ? '–' : formatEta(lane.etaMs)}`}
+			{short && lane.state === 'stopped' ? <Text color="red">{truncate(ending, room)}</Text> : truncate(ending, room)}
 		</Text>
 	);
 	if (short) return first;
 
-	const quality = `${indent}err ${formatRatio(lane.errorRate)} · ${lane.rateLimited}×429 · ${lane.retries} retries · p50 ${formatMs(lane.latencyP50Ms)} p95 ${formatMs(lane.latencyP95Ms)} · `;
+	const quality = truncate(`${indent}err ${formatRatio(lane.errorRate)} · ${lane.rateLimited}×429 · ${lane.retries} retries · p50 ${formatMs(lane.latencyP50Ms)} p95 ${formatMs(lane.latencyP95Ms)} · `, columns);
 	return (
 		<>
 			{first}
 			{lane.state === 'stopped'
-				? <Text wrap="truncate-end" color="red">{indent}stopped: {lane.reason ?? 'no reason given'}</Text>
-				: <Text wrap="truncate-end">{indent}in flight {lane.inFlight}/{lane.concurrency} ({lane.minConcurrency}-{lane.maxConcurrency} {mode}) · {qps} · {lane.requests} requests</Text>}
+				? <Text wrap="truncate-end" color="red">{truncate(`${indent}stopped: ${lane.reason ?? 'no reason given'}`, columns)}</Text>
+				: <Text wrap="truncate-end">{truncate(`${indent}in flight ${lane.inFlight}/${lane.concurrency} (${lane.minConcurrency}-${lane.maxConcurrency} ${mode}) · ${qps} · ${lane.requests} requests`, columns)}</Text>}
 			<Text wrap="truncate-end">
 				{quality}<Sparkline values={lane.qpsHistory} width={clamp(columns - quality.length - 1, 0, 60)}/>
 			</Text>

@@ -39,6 +39,12 @@ export async function resumeCommand(runId: string | undefined, flags: ResumeFlag
 		const tests = suite.tests.filter(test => runTests.has(test.id));
 		const apiKeys = readApiKeys(run.configPath, runConfig);
 		store.acquireLock(run.id);
+		if (changes.length > 0) {
+			// --force: the run is now what still exists, so its counts and reports stop waiting for the rest.
+			const models = new Set(Object.values(runConfig.providers).flatMap(provider => [...modelMap(provider.models).keys()]));
+			store.narrowRun(run.id, {models: run.models.filter(model => models.has(model.name)), testIds: tests.map(test => test.id)});
+		}
+
 		store.setRunStatus(run.id, 'running');
 		const testIds = new Set(tests.map(test => test.id));
 		const prior = store.results(run.id).filter(result => testIds.has(result.testId) && !(flags.retryErrors && result.status === 'errored'));

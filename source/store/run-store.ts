@@ -9,7 +9,7 @@ import {attemptValues, eventParams, laneParams, resultFromRow, resultValues, run
 import {itemKey} from './run-id.js';
 import {configToJson} from './sanitize-config.js';
 import {prepareStatements, type Statements} from './statements.js';
-import type {CreateRunInput, LaneSettings, LatencyStats, ProviderStats, RunListRow, RunRecord, StoreOptions, StoredRunStatus} from './types.js';
+import type {CreateRunInput, LaneSettings, LatencyStats, ProviderStats, RunListRow, RunModel, RunRecord, StoreOptions, StoredRunStatus} from './types.js';
 import {WriteBuffer} from './write-buffer.js';
 
 const runStatuses = new Set<string>(['running', 'completed', 'interrupted', 'incomplete']);
@@ -90,7 +90,8 @@ export class Store {
 	 */
 	listRuns(): RunListRow[] {
 		return withPath(this.path, 'listing runs', () => this.statements.listRuns.all().map(row => {
-			const run = runListRow(row);
+			const counts = this.statements.runCounts.get({runId: row.id, models: row.models_json, testIds: row.test_ids_json})!;
+			const run = runListRow({...row, ...counts});
 			if (run.status !== 'running') return run;
 			const lock = this.statements.getLock.get(run.id);
 			return lock && holderIsLive(lock, thisProcess, Date.now()) ? run : {...run, status: 'interrupted' as const};
@@ -151,6 +152,21 @@ export class Store {
 			if (this.statements.setRunStatus.run({id: runId, status, endedAt: endedAtMs}).changes === 0) {
 				throw new DatabaseError(this.path, `${doing}: there is no such run`);
 			}
+		});
+	}
+
+	/**
+	 * Narrows a run to the models and tests it still has (`resume --force` after the suite or the config
+	 * lost some). Results of the dropped items stay in the database; the run's counts no longer include them.
+	 */
+	narrowRun(runId: string, scope: {models: RunModel[]; testIds: string[]}): void {
+		const doing = `narrowing run ${runId}`;
+		this.writable(doing);
+		withPath(this.path, doing, () => {
+			const changes = this.statements.narrowRun.run({
+				id: runId, models: JSON.stringify(scope.models), testIds: JSON.stringify(scope.testIds), itemCount: scope.models.length * scope.testIds.length,
+			}).changes;
+			if (changes === 0) throw new DatabaseError(this.path, `${doing}: there is no such run`);
 		});
 	}
 

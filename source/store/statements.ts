@@ -40,15 +40,22 @@ export function prepareStatements(db: Database.Database) {
 			SELECT lane, concurrency, min_concurrency, max_concurrency, adaptive, paused, qps FROM run_lanes WHERE run_id = ? ORDER BY position`),
 		latestUnfinishedRun: db.prepare<[], {id: string}>(`
 			SELECT id FROM runs WHERE status <> 'completed' ORDER BY started_at DESC, id DESC LIMIT 1`),
-		listRuns: db.prepare<[], RunListDbRow>(`
-			SELECT runs.id, runs.started_at, runs.ended_at, runs.status, runs.item_count,
-				COUNT(results.run_id) AS done,
-				COUNT(CASE results.status WHEN 'passed' THEN 1 END) AS passed,
-				COUNT(CASE results.status WHEN 'failed' THEN 1 END) AS failed,
-				COUNT(CASE results.status WHEN 'errored' THEN 1 END) AS errored
-			FROM runs LEFT JOIN results ON results.run_id = runs.id
-			GROUP BY runs.id
-			ORDER BY runs.started_at DESC, runs.id DESC`),
+		listRuns: db.prepare<[], Omit<RunListDbRow, 'done' | 'passed' | 'failed' | 'errored'> & {models_json: string; test_ids_json: string}>(`
+			SELECT id, started_at, ended_at, status, item_count, models_json, test_ids_json FROM runs
+			ORDER BY started_at DESC, id DESC`),
+		// Only the run's own items count: a resume with --force may have narrowed it, and the results of the
+		// items it dropped stay for the record. The scope is bound, so each list is read once, not per row.
+		runCounts: db.prepare<{runId: string; models: string; testIds: string}, Pick<RunListDbRow, 'done' | 'passed' | 'failed' | 'errored'>>(`
+			SELECT COUNT(*) AS done,
+				COUNT(CASE status WHEN 'passed' THEN 1 END) AS passed,
+				COUNT(CASE status WHEN 'failed' THEN 1 END) AS failed,
+				COUNT(CASE status WHEN 'errored' THEN 1 END) AS errored
+			FROM results
+			WHERE run_id = @runId
+				AND test_id IN (SELECT value FROM json_each(@testIds))
+				AND model IN (SELECT json_extract(value, '$.name') FROM json_each(@models))`),
+		narrowRun: db.prepare<{id: string; models: string; testIds: string; itemCount: number}>(`
+			UPDATE runs SET models_json = @models, test_ids_json = @testIds, item_count = @itemCount WHERE id = @id`),
 		results: db.prepare<[string], ResultRow>(`SELECT ${resultColumns} FROM results WHERE run_id = ? ORDER BY finished_at, model, test_id`),
 		finalKeys: db.prepare<{runId: string; includeErrored: 0 | 1}, {model: string; test_id: string}>(`
 			SELECT model, test_id FROM results WHERE run_id = @runId AND (@includeErrored OR status <> 'errored')`),

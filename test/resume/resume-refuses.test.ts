@@ -123,6 +123,12 @@ describe.sequential('lanes resume refuses, exit 2, with the database left as it 
 		expect(keys.sort()).toEqual(expected.sort());
 		const sentForGone = world.simulator.log().filter(entry => entry.startedAt >= forcedAt && [t05.prompt, t06.prompt, added.prompt].includes(entry.prompt));
 		expect(sentForGone, 'requests for tests no longer in the run').toEqual([]);
+
+		// The run is now what still exists: listed and reported complete, not waiting for the removed tests.
+		const listed = await runCli(['runs', '--db', changed, '--json'], world.cli);
+		expect(JSON.parse(listed.stdout).find((run: {id: string}) => run.id === runId)).toMatchObject({status: 'completed', items: 4 * kept.length, done: 4 * kept.length});
+		const report = await runCli(['report', runId, '--db', changed, '--format', 'json'], world.cli);
+		expect(JSON.parse(report.stdout).totals).toEqual(summary.totals);
 		expect(existsSync(changed)).toBe(true);
 	}, 60_000);
 });

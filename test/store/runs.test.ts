@@ -126,6 +126,18 @@ describe('runs', () => {
 		]);
 	});
 
+	test('narrowRun: a run narrowed to fewer tests and models counts only those; the other results stay', () => {
+		const {store} = newStore();
+		store.createRun(runInput('r1'));
+		store.recordResult('r1', result('m1', 't1', 'passed'));
+		store.recordResult('r1', result('m1', 't3', 'failed'));
+		store.recordResult('r1', result('m2', 't1', 'passed'));
+		store.narrowRun('r1', {models: [{name: 'm1', provider: 'sim', apiModel: 'm1'}], testIds: ['t1', 't2']});
+		expect(store.listRuns()[0]).toMatchObject({items: 2, done: 1, passed: 1, failed: 0});
+		expect(store.getRun('r1')).toMatchObject({testIds: ['t1', 't2'], models: [{name: 'm1'}]});
+		expect(store.results('r1')).toHaveLength(3);
+	});
+
 	test('listRuns: a run marked running whose process is gone reads as interrupted', () => {
 		const {store} = newStore();
 		store.createRun(runInput('killed'));

@@ -102,8 +102,6 @@ export async function executeRun(session: RunSession): Promise<number> {
 
 function summarize(session: RunSession, status: RunStatus, elapsedMs: number, engine: Engine): RunSummary {
 	const lanes = engine.snapshot().lanes;
-	// A resume with --force after tests left the suite runs fewer tests than the run has results for.
-	const testIds = new Set(session.tests.map(test => test.id));
 	return buildSummary({
 		runId: session.runId,
 		status,
@@ -113,8 +111,8 @@ function summarize(session: RunSession, status: RunStatus, elapsedMs: number, en
 			models: lane.models.map(model => model.name),
 			concurrency: lanes.find(l => l.name === lane.name)?.concurrency ?? lane.concurrency,
 		})),
-		testCount: session.tests.length,
-		results: session.store.results(session.runId).filter(result => testIds.has(result.testId)),
+		testIds: session.tests.map(test => test.id),
+		results: session.store.results(session.runId),
 		requestStats: session.store.providerStats(session.runId),
 	});
 }

@@ -14,7 +14,6 @@ export function summaryStatus(run: RunRecord): RunStatus {
 /** The `--json` summary of a stored run, from its results and attempts. */
 export function storedSummary(store: Store, run: RunRecord): RunSummary {
 	const stats = store.providerStats(run.id);
-	const testIds = new Set(run.testIds);
 	const lastAttempt = Math.max(0, ...[...stats.values()].map(s => s.lastAt));
 	const providers = run.lanes.map(lane => ({
 		name: lane.lane,
@@ -26,9 +25,8 @@ export function storedSummary(store: Store, run: RunRecord): RunSummary {
 		status: summaryStatus(run),
 		elapsedMs: Math.max(0, (run.endedAt ?? lastAttempt) - run.startedAt),
 		providers,
-		testCount: run.testIds.length,
-		// A run narrowed by `resume --force` keeps the results of the items it dropped, for the record only.
-		results: store.results(run.id).filter(result => testIds.has(result.testId)),
+		testIds: run.testIds,
+		results: store.results(run.id),
 		requestStats: stats,
 	});
 }

@@ -8,7 +8,8 @@ export type SummaryInput = {
 	elapsedMs: number;
 	/** Provider -> its models, in config order. */
 	providers: Array<{name: string; models: string[]; concurrency: number}>;
-	testCount: number;
+	/** The run's tests: results of any other test (dropped by `resume --force`) are not counted. */
+	testIds: readonly string[];
 	results: readonly ItemResult[];
 	/** Per provider, from the recorded attempts (the whole run, resumed parts included). */
 	requestStats: ReadonlyMap<string, {requests: number; rateLimited: number; retries: number}>;
@@ -18,6 +19,8 @@ const emptyCounts = (items: number): Counts => ({items, passed: 0, failed: 0, er
 
 /** The `--json` summary shape, from final results and request counts. */
 export function buildSummary(input: SummaryInput): RunSummary {
+	const testCount = input.testIds.length;
+	const inRun = new Set(input.testIds);
 	const models: Record<string, ModelSummary> = {};
 	const providers: Record<string, ProviderSummary> = {};
 	const totals = emptyCounts(0);
@@ -25,24 +28,24 @@ export function buildSummary(input: SummaryInput): RunSummary {
 	for (const provider of input.providers) {
 		const stats = input.requestStats.get(provider.name);
 		providers[provider.name] = {
-			...emptyCounts(provider.models.length * input.testCount),
+			...emptyCounts(provider.models.length * testCount),
 			requests: stats?.requests ?? 0,
 			rateLimited: stats?.rateLimited ?? 0,
 			retries: stats?.retries ?? 0,
 			concurrency: provider.concurrency,
 		};
 		for (const model of provider.models) {
-			models[model] = {provider: provider.name, ...emptyCounts(input.testCount), latencyP50Ms: 0, latencyP95Ms: 0};
+			models[model] = {provider: provider.name, ...emptyCounts(testCount), latencyP50Ms: 0, latencyP95Ms: 0};
 			latencies.set(model, []);
 		}
 
-		totals.items += provider.models.length * input.testCount;
-		totals.pending += provider.models.length * input.testCount;
+		totals.items += provider.models.length * testCount;
+		totals.pending += provider.models.length * testCount;
 	}
 
 	for (const result of input.results) {
 		const model = models[result.model];
-		if (!model) continue;
+		if (!model || !inRun.has(result.testId)) continue;
 		for (const counts of [model, providers[model.provider]!, totals]) {
 			counts[result.status]++;
 			counts.pending--;

@@ -3,13 +3,13 @@ import type {Config} from '../config/schema.js';
 import {Engine} from '../engine/engine.js';
 import type {EngineEvent, ItemResult, LaneSnapshot, LaneSpec, RunStatus, TestCase} from '../engine/types.js';
 import {buildSummary} from '../report/build-summary.js';
-import {modelTable} from '../report/model-table.js';
+import {reportTable} from '../report/run-report.js';
 import {startPlainReporter} from '../report/plain-reporter.js';
-import type {RunSummary} from '../report/summary-types.js';
 import type {Store} from '../store/index.js';
 import type {LaneSettings} from '../store/types.js';
 import type {Connection} from './connect.js';
 import {exitCodeFor} from './exit-codes.js';
+import type {StoredReport} from './stored-summary.js';
 import {commandLine} from './invocation.js';
 
 export type OutputFlags = {plain: boolean; json: boolean};
@@ -90,19 +90,22 @@ export async function executeRun(session: RunSession): Promise<number> {
 	for (const lane of engine.snapshot().lanes) store.saveLaneSettings(runId, laneSettings(lane));
 	store.setRunStatus(runId, status, Date.now());
 	store.releaseLock(runId);
-	const summary = summarize(session, status, performance.now() - startedAt, engine);
+	const {summary, results, stats} = summarize(session, status, performance.now() - startedAt, engine);
 	const commands = {
 		report: commandLine(['report', runId, '--db', session.dbPath]),
 		resume: status === 'completed' ? undefined : commandLine(['resume', runId, '--db', session.dbPath]),
 	};
 	if (tui) await tui.finish(summary, commands);
-	printOutcome(summary, commands, flags, Boolean(tui));
+	if (!tui) printOutcome({summary, results, stats}, commands, flags);
 	return exitCodeFor(status);
 }
 
-function summarize(session: RunSession, status: RunStatus, elapsedMs: number, engine: Engine): RunSummary {
+function summarize(session: RunSession, status: RunStatus, elapsedMs: number, engine: Engine): StoredReport {
 	const lanes = engine.snapshot().lanes;
-	return buildSummary({
+	// Read once: the summary, the plain report and nothing else need them.
+	const results = session.store.results(session.runId);
+	const stats = session.store.providerStats(session.runId);
+	const summary = buildSummary({
 		runId: session.runId,
 		status,
 		elapsedMs,
@@ -112,24 +115,19 @@ function summarize(session: RunSession, status: RunStatus, elapsedMs: number, en
 			concurrency: lanes.find(l => l.name === lane.name)?.concurrency ?? lane.concurrency,
 		})),
 		testIds: session.tests.map(test => test.id),
-		results: session.store.results(session.runId),
-		requestStats: session.store.providerStats(session.runId),
+		results,
+		requestStats: stats,
 	});
+	return {summary, results, stats};
 }
 
-function printOutcome(summary: RunSummary, commands: {report: string; resume?: string}, flags: OutputFlags, tuiShown: boolean): void {
-	if (flags.json) {
-		process.stdout.write(`${JSON.stringify(summary)}\n`);
-	} else if (!tuiShown) {
-		process.stdout.write(`${modelTable(summary)}\n`);
-	}
-
-	if (!tuiShown) {
-		const t = summary.totals;
-		process.stderr.write(`lanes: run ${summary.runId} ${summary.status}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored, ${t.pending} pending\n`);
-		process.stderr.write(`report: ${commands.report}\n`);
-		if (commands.resume) process.stderr.write(`resume: ${commands.resume}\n`);
-	}
+/** Without the TUI: the JSON summary or the report's tables on stdout, how it ended and what to run next on stderr. */
+function printOutcome({summary, results, stats}: StoredReport, commands: {report: string; resume?: string}, flags: OutputFlags): void {
+	process.stdout.write(`${flags.json ? JSON.stringify(summary) : reportTable(summary, results, stats)}\n`);
+	const t = summary.totals;
+	process.stderr.write(`lanes: run ${summary.runId} ${summary.status}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored, ${t.pending} pending\n`);
+	process.stderr.write(`report: ${commands.report}\n`);
+	if (commands.resume) process.stderr.write(`resume: ${commands.resume}\n`);
 }
 
 /** What a resume starts the lane from: as the operator or the controller left it. */

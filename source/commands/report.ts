@@ -4,7 +4,7 @@ import {InputError} from '../config/input-error.js';
 import {reportCsv, reportTable} from '../report/run-report.js';
 import {openStore} from '../store/index.js';
 import {defaults} from './defaults.js';
-import {storedSummary} from './stored-summary.js';
+import {storedReport} from './stored-summary.js';
 
 const formats = ['table', 'csv', 'json'] as const;
 
@@ -19,11 +19,10 @@ export async function reportCommand(runId: string | undefined, flags: {db?: stri
 	try {
 		const run = store.getRun(runId);
 		if (!run) throw new InputError(`${dbPath}: no run "${runId}" (see \`lanes runs --db ${dbPath}\`)`);
-		const summary = storedSummary(store, run);
-		const results = store.results(run.id);
+		const {summary, results, stats} = storedReport(store, run);
 		const output = format === 'json'
 			? JSON.stringify(summary)
-			: format === 'csv' ? reportCsv(summary, results) : reportTable(summary, results, store.providerStats(run.id));
+			: format === 'csv' ? reportCsv(summary, results) : reportTable(summary, results, stats);
 		process.stdout.write(`${output}\n`);
 		return 0;
 	} finally {

@@ -35,21 +35,12 @@ export type CreateRunInput = {
 	lanes: LaneSettings[];
 };
 
-/** A run as stored, JSON fields parsed. */
-export type RunRecord = {
-	id: string;
-	startedAt: number;
+/** A run as stored, JSON fields parsed: what it was created with, and how it ended. */
+export type RunRecord = Omit<CreateRunInput, 'configJson'> & {
 	endedAt?: number;
 	status: StoredRunStatus;
 	/** The config as stored (without API keys). */
 	config: unknown;
-	configPath: string;
-	suitePath: string;
-	suiteHash: string;
-	models: RunModel[];
-	testIds: string[];
-	/** In display order. */
-	lanes: LaneSettings[];
 };
 
 /** One line of `listRuns`: a run and how far it got. */

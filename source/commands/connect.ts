@@ -2,6 +2,7 @@ import {modelMap, type Config} from '../config/schema.js';
 import type {LaneSpec} from '../engine/types.js';
 import {createChatClient} from '../providers/chat-client.js';
 import {simulatedSpecs, simulatedTarget} from '../providers/simulated-config.js';
+import {derivedRps} from '../providers/simulator/effective-rps.js';
 import {startSimulator, type Simulator} from '../providers/simulator/index.js';
 import type {ChatClient} from '../providers/types.js';
 import type {LaneSettings} from '../store/types.js';
@@ -50,6 +51,12 @@ export function configLaneSettings(config: Config): LaneSettings[] {
 	}));
 }
 
+/** Azure grants requests per minute in proportion to the token quota; a lane that knows the quota keeps to both. */
+function azureDerivedQps(provider: Config['providers'][string]): number | undefined {
+	const azure = provider.type === 'azure' || (provider.type === 'simulated' && provider.simulate.dialect === 'azure');
+	return azure && provider.tpm !== undefined ? derivedRps(provider.tpm) : undefined;
+}
+
 /** One lane per provider, in config order, starting from the given settings. */
 export function laneSpecs(config: Config, clients: ReadonlyMap<string, ChatClient>, settings: readonly LaneSettings[]): LaneSpec[] {
 	const byLane = new Map(settings.map(setting => [setting.lane, setting]));
@@ -63,7 +70,9 @@ export function laneSpecs(config: Config, clients: ReadonlyMap<string, ChatClien
 			minConcurrency: setting.minConcurrency,
 			maxConcurrency: setting.maxConcurrency,
 			// The rate cap is the config's (no key changes it); the rest is as the operator or controller left it.
-			qps: provider.qps,
+			qps: provider.qps ?? azureDerivedQps(provider),
+			tpm: provider.tpm,
+			breaker: provider.breaker,
 			adaptive: setting.adaptive,
 			paused: setting.paused,
 			batch: provider.batch,

@@ -1,3 +1,4 @@
+import {effectiveRps} from '../providers/simulator/effective-rps.js';
 import {once} from 'node:events';
 import process from 'node:process';
 import {readConfigFile} from '../config/load-config.js';
@@ -19,7 +20,7 @@ export async function simCommand(flags: {config?: string; port?: number}): Promi
 		const where = target.dialect === 'azure'
 			? `azure   endpoint ${target.endpoint}  api-version ${target.apiVersion}  deployments: ${[...spec.models.values()].join(', ')}`
 			: `openai  baseURL  ${target.baseURL}  models: ${[...spec.models.values()].join(', ')}`;
-		lines.push(`  ${spec.name}: ${where}`, `    key: ${target.apiKey}  limits: ${spec.simulate.maxConcurrent} at once, ${spec.simulate.rps}/s`);
+		lines.push(`  ${spec.name}: ${where}`, `    key: ${target.apiKey}  limits: ${spec.simulate.maxConcurrent} at once, ${effectiveRps(spec.simulate)}/s${spec.simulate.tpm === undefined ? '' : `, ${spec.simulate.tpm} tokens/min`}`);
 	}
 
 	lines.push(`  stats: ${simulator.url}/_sim/stats  log: ${simulator.url}/_sim/log`);

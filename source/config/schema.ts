@@ -9,6 +9,13 @@ const batch = z
 	})
 	.describe('Run the lane\'s models in cohorts with a rest in between.');
 
+const breaker = z
+	.strictObject({
+		failures: positiveInt.default(5).describe('Consecutive 5xx, timeouts or connection errors that mark the provider as down.'),
+		maxProbeSeconds: z.number().positive().default(60).describe('Longest wait between probes while the provider is down.'),
+	})
+	.describe('Outage detection: a provider failing as a whole gets no requests but one probe at a time until it answers.');
+
 const modelEntry = z
 	.strictObject({
 		deployment: z.string().min(1).optional().describe('Name sent to the API (Azure deployment, or the gateway\'s model id). Defaults to the model name.'),
@@ -26,7 +33,9 @@ const laneFields = {
 	concurrency: positiveInt.default(4).describe('Starting number of requests in flight at once.'),
 	minConcurrency: positiveInt.default(1).describe('Adaptive control never goes below this.'),
 	maxConcurrency: positiveInt.default(64).describe('Adaptive control never goes above this.'),
-	qps: z.number().positive().optional().describe('Requests per second cap for the whole provider. No cap when absent.'),
+	qps: z.number().positive().optional().describe('Requests per second cap for the whole provider. No cap when absent (an Azure provider with tpm derives one: 6 requests per minute per 1,000 tpm).'),
+	tpm: positiveInt.optional().describe('Tokens per minute the provider allows, if known: the lane paces each request\'s estimate (prompt characters / 4 + max_tokens) against it, as Azure counts at admission.'),
+	breaker: breaker.optional(),
 	adaptive: z.boolean().default(true).describe('Adapt concurrency to what the provider allows: down on 429s and errors, up slowly while all is well.'),
 	batch: batch.optional(),
 };
@@ -37,11 +46,20 @@ const outage = z.strictObject({
 	status: z.number().int().min(500).max(599).default(503).describe('HTTP status answered during the outage.'),
 });
 
+const limitChange = z.strictObject({
+	atSeconds: z.number().nonnegative().describe('When the provider\'s limits change, seconds after the simulator starts (before timeScale).'),
+	maxConcurrent: positiveInt.optional().describe('New in-flight cap.'),
+	rps: z.number().positive().optional().describe('New requests per second.'),
+	tpm: positiveInt.optional().describe('New tokens per minute.'),
+});
+
 const simulate = z
 	.strictObject({
 		dialect: z.enum(['openai', 'azure']).default('openai').describe('Which API the simulated provider speaks.'),
 		maxConcurrent: positiveInt.default(8).describe('Requests the provider serves at once across all its models; more get 429.'),
-		rps: z.number().positive().default(10).describe('Requests per second the provider accepts across all its models (token bucket); more get 429.'),
+		rps: z.number().positive().optional().describe('Requests per second the provider accepts across all its models (token bucket); more get 429. Default 10, or for an Azure-dialect provider with tpm, 6 per minute per 1,000 tpm.'),
+		tpm: positiveInt.optional().describe('Tokens per minute across all its models, counted at admission as prompt characters / 4 + max_tokens; more get 429. Azure dialect enforces it over 10-second windows.'),
+		changes: z.array(limitChange).default([]).describe('Limits that move: at each time, the named limits take new values.'),
 		burst: z.number().positive().optional().describe('Token bucket size. Defaults to rps (one second of requests).'),
 		latencyMs: z.number().positive().default(800).describe('Median latency of one request in ms (lognormal, before timeScale).'),
 		latencySigma: z.number().nonnegative().default(0.35).describe('Spread of the lognormal latency (sigma of its log).'),
@@ -53,7 +71,7 @@ const simulate = z
 	.default({
 		dialect: 'openai',
 		maxConcurrent: 8,
-		rps: 10,
+		changes: [],
 		latencyMs: 800,
 		latencySigma: 0.35,
 		errorRate: 0,

@@ -176,8 +176,10 @@ export class Engine implements EngineControls, EngineView {
 		return lane;
 	}
 
+	/** Tells an operator action; one on a lane carries the lane's settings after it. */
 	#operator(operator: OperatorAction): void {
-		this.#emit({type: 'operator', operator, at: this.#wallNow()});
+		const lane = 'lane' in operator ? this.#byName.get(operator.lane) : undefined;
+		this.#emit({type: 'operator', operator, ...(lane ? {settings: lane.settings()} : {}), at: this.#wallNow()});
 	}
 
 	#emit(event: EngineEvent): void {

@@ -3,7 +3,9 @@ import type {Clock} from './clock.js';
 const historySeconds = 90;
 const qpsWindowSeconds = 10;
 const etaWindowSeconds = 30;
-const recentOutcomes = 50;
+/** The one window of recent outcomes: the controller's error rate and the screen's are the same number. */
+const recentOutcomes = 30;
+const tokenWindowSeconds = 60;
 const latencySamples = 1000;
 
 /** Nearest-rank percentile of an ascending array. */
@@ -59,6 +61,7 @@ class SecondRing {
 export class LaneMetrics {
 	readonly #requests: SecondRing;
 	readonly #completions: SecondRing;
+	readonly #tokens: SecondRing;
 	readonly #outcomes: boolean[] = [];
 	#outcomeIndex = 0;
 	readonly #latencies: number[] = [];
@@ -68,14 +71,30 @@ export class LaneMetrics {
 	constructor(private readonly clock: Clock) {
 		this.#requests = new SecondRing(clock);
 		this.#completions = new SecondRing(clock);
+		this.#tokens = new SecondRing(clock);
 		this.#startedAt = clock.now();
 	}
 
-	/** A request came back (any outcome). */
-	noteRequest(ok: boolean, latencyMs?: number): void {
+	/** A request came back. `ok` is undefined for a 429: pacing, neither a success nor an error. */
+	noteRequest(ok: boolean | undefined, latencyMs?: number): void {
 		this.#requests.add();
-		this.#push(this.#outcomes, ok, recentOutcomes, this.#outcomeIndex++);
+		if (ok !== undefined) this.#push(this.#outcomes, ok, recentOutcomes, this.#outcomeIndex++);
 		if (ok && latencyMs !== undefined) this.#push(this.#latencies, latencyMs, latencySamples, this.#latencyIndex++);
+	}
+
+	/** Tokens an answered request used (prompt and completion, as the provider counted them). */
+	noteTokens(tokens: number): void {
+		this.#tokens.add(tokens);
+	}
+
+	/** Tokens per minute over the last minute (or since the start, if shorter). */
+	tokensPerMinute(): number {
+		return (this.#tokens.sumLast(tokenWindowSeconds) / this.#window(tokenWindowSeconds)) * 60;
+	}
+
+	/** Outcomes in the error-rate window. */
+	get samples(): number {
+		return this.#outcomes.length;
 	}
 
 	/** An item got its final result. */

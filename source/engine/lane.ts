@@ -1,13 +1,20 @@
 import pLimit, {type LimitFunction} from 'p-limit';
 import {ProviderError, type ChatResponse} from '../providers/types.js';
-import {AdaptiveController, type LimitChange} from './adaptive-controller.js';
+import {backoffDelayMs} from './backoff.js';
 import type {Clock, Timer} from './clock.js';
 import {grade} from './grade.js';
 import {LaneMetrics} from './lane-metrics.js';
+import {AimdLimit} from './limits/aimd-limit.js';
+import {CeilingLimit} from './limits/ceiling-limit.js';
+import type {Limit, LimitChange} from './limits/limit.js';
+import {OutageBreaker} from './limits/outage-breaker.js';
+import {Pacer} from './limits/pacer.js';
+import {RetryBudget} from './limits/retry-budget.js';
+import {overloadCause} from './overload-cause.js';
 import {retryStep} from './retry-policy.js';
-import {TokenBucket} from './token-bucket.js';
 import type {
-	EngineEvent, ItemResult, LaneSnapshot, LaneSpec, LaneState, ModelSpec, RequestSettings, ResultSink, RetrySettings, TestCase,
+	EngineEvent, ItemResult, LaneSettingsSnapshot, LaneSnapshot, LaneSpec, LaneState, ModelSpec, RequestSettings, ResultSink,
+	RetrySettings, TestCase,
 } from './types.js';
 import {WakeTimer} from './wake-timer.js';
 import {WorkQueue, type WorkItem} from './work-queue.js';
@@ -29,49 +36,74 @@ export type LaneContext = {
 	onFatal: (error: unknown) => void;
 };
 
+/** A provider never answered and refused this many connections in a row: it is not there. */
+const unreachableAttempts = 3;
+/** The longest escalated wait in a 429 storm, in latency windows (never shorter than the provider's Retry-After). */
+const stormCapWindows = 20;
+const defaultBreaker = {failures: 5, maxProbeSeconds: 60};
+
+/** How a lane ended, if it did: every item final, or stopped (operator, signal, a refused key, no provider there). */
+type Ending = {kind: 'done'} | {kind: 'stop'; reason?: string};
+
 /**
- * One provider's lane: its models share one budget, so one in-flight cap (p-limit), one rate cap (token
- * bucket), one Retry-After pause and one adaptive controller serve all of them.
+ * One provider's lane, the coordinator of the pieces that share its one budget: the in-flight gate (p-limit)
+ * sized by a `Limit` policy, the `Pacer` (qps, tpm, the provider's own header budgets, the ramp after a
+ * pause), the `OutageBreaker` that gates every dispatch while the provider is down, and the `RetryBudget`.
+ * Its `phase` is the one answer to "what is this lane doing", set in one place (`#reconsider`).
  */
 export class Lane {
 	readonly name: string;
 	readonly #spec: LaneSpec;
 	readonly #context: LaneContext;
 	readonly #queue: WorkQueue;
-	readonly #limit: LimitFunction;
-	readonly #bucket: TokenBucket;
-	readonly #controller: AdaptiveController;
-	readonly #metrics: LaneMetrics;
-	readonly #retryTimers = new Map<Timer, WorkItem>();
+	readonly #gate: LimitFunction;
+	#limit: Limit;
 	#adaptive: boolean;
-	#paused: boolean;
-	#inFlight = 0;
+	readonly #pacer: Pacer;
+	readonly #breaker: OutageBreaker;
+	readonly #retryBudget = new RetryBudget();
+	readonly #metrics: LaneMetrics;
+	readonly #wakeTimer: WakeTimer;
+	readonly #retryTimers = new Map<Timer, WorkItem>();
+	/** Retries whose backoff is over, waiting for the retry budget. */
+	readonly #readyRetries: WorkItem[] = [];
+	/** Taken from the queue but held back by the pacer. */
+	#held: WorkItem | undefined;
+	/** Dispatch numbers of requests in flight, to count the slots held when a 429 comes back. */
+	readonly #inFlight = new Set<number>();
+	#sequence = 0;
+	#phase: LaneState | undefined;
+	#ending: Ending | undefined;
+	#operatorPaused: boolean;
+	#coolUntil = 0;
+	#restUntil = 0;
+	#pendingBatchStart = false;
+	#settled = false;
+	#answered = false;
+	#unreachableInARow = 0;
+	#stormRefusals = 0;
+	#lastRefusalAt = Number.NEGATIVE_INFINITY;
 	readonly #priorCount: number;
 	#counts = {passed: 0, failed: 0, errored: 0};
 	#requests = 0;
 	#rateLimited = 0;
 	#retries = 0;
-	#coolUntil = 0;
-	#restUntil = 0;
-	#stopping = false;
-	#stoppedReason: string | undefined;
-	#finished = false;
-	#settled = false;
-	#lastState: LaneState | undefined;
-	readonly #wakeTimer: WakeTimer;
+	#outageFailures = 0;
 
 	constructor(spec: LaneSpec, items: Array<{model: ModelSpec; test: TestCase}>, prior: readonly ItemResult[], context: LaneContext) {
 		this.name = spec.name;
 		this.#spec = spec;
 		this.#context = context;
 		this.#adaptive = spec.adaptive;
-		this.#paused = spec.paused ?? false;
-		this.#queue = new WorkQueue(spec.models, items, spec.batch?.size);
+		this.#operatorPaused = spec.paused ?? false;
+		this.#queue = new WorkQueue(spec.models, items, spec.batch?.size, context.request.maxTokens);
 		for (const result of prior) this.#counts[result.status]++;
 		this.#priorCount = prior.length;
-		this.#controller = new AdaptiveController(context.clock, {initial: spec.concurrency, min: spec.minConcurrency, max: spec.maxConcurrency});
-		this.#limit = pLimit(this.#controller.limit);
-		this.#bucket = new TokenBucket(context.clock, spec.qps);
+		this.#limit = this.#makeLimit(spec.adaptive, spec.concurrency, spec.minConcurrency, spec.maxConcurrency);
+		this.#gate = pLimit(this.#limit.limit);
+		this.#pacer = new Pacer(context.clock, {qps: spec.qps, tpm: spec.tpm});
+		const breaker = spec.breaker ?? defaultBreaker;
+		this.#breaker = new OutageBreaker({failures: breaker.failures, maxProbeMs: breaker.maxProbeSeconds * 1000}, context.random);
 		this.#metrics = new LaneMetrics(context.clock);
 		this.#wakeTimer = new WakeTimer(context.clock, () => {
 			this.#wake();
@@ -88,44 +120,48 @@ export class Lane {
 
 	/** Done with every item (as opposed to stopped with some left). */
 	get finished(): boolean {
-		return this.#finished;
+		return this.#ending?.kind === 'done';
 	}
 
 	get stoppedReason(): string | undefined {
-		return this.#stoppedReason;
+		return this.#ending?.kind === 'stop' ? this.#ending.reason : undefined;
+	}
+
+	get phase(): LaneState {
+		return this.#phase ?? 'running';
 	}
 
 	start(): void {
 		if (this.#queue.remaining === 0) {
-			this.#finish();
+			this.#end({kind: 'done'});
 			return;
 		}
 
 		this.#emitBatchStart();
-		this.#refreshState();
 		this.#pump();
 	}
 
 	setConcurrency(value: number): void {
-		const to = Math.max(1, Math.round(value));
-		this.#controller.set(to);
-		this.#applyLimit();
+		const from = this.#limit.limit;
+		this.#limit.set(Math.max(1, Math.round(value)));
+		this.#applyLimit({from, to: this.#limit.limit, cause: 'operator'}, true);
 		this.#pump();
 	}
 
 	setAdaptive(on: boolean): void {
+		if (on === this.#adaptive) return;
 		this.#adaptive = on;
-		if (on) this.#controller.set(this.#controller.limit);
+		const current = this.#limit;
+		this.#limit = this.#makeLimit(on, current.limit, current.min, on ? Math.max(current.max, this.#spec.maxConcurrency) : current.limit, false);
 	}
 
 	pause(): void {
-		this.#paused = true;
-		this.#refreshState();
+		this.#operatorPaused = true;
+		this.#reconsider();
 	}
 
 	resume(): void {
-		this.#paused = false;
-		this.#refreshState();
+		this.#operatorPaused = false;
 		this.#pump();
 	}
 
@@ -138,10 +174,22 @@ export class Lane {
 	/** Graceful: nothing new is sent; in-flight requests finish and are recorded. */
 	stop(): void {
 		if (this.#settled) return;
-		this.#stopping = true;
+		if (!this.#ending) this.#ending = {kind: 'stop'};
 		this.#cancelTimers();
-		this.#refreshState();
+		this.#reconsider();
 		this.#settleIfDrained();
+	}
+
+	/** What the store keeps so a resumed run starts where this one was left. */
+	settings(): LaneSettingsSnapshot {
+		return {
+			concurrency: this.#limit.limit,
+			minConcurrency: this.#limit.min,
+			maxConcurrency: this.#adaptive ? this.#limit.max : Math.max(this.#limit.max, this.#spec.maxConcurrency),
+			adaptive: this.#adaptive,
+			paused: this.#operatorPaused,
+			...(this.#pacer.qps === undefined ? {} : {qps: this.#pacer.qps}),
+		};
 	}
 
 	snapshot(): LaneSnapshot {
@@ -150,25 +198,27 @@ export class Lane {
 		const items = this.total;
 		const pending = items - passed - failed - errored;
 		const latency = this.#metrics.latency();
-		const state = this.#state();
-		const waitUntil = state === 'resting' ? this.#restUntil : state === 'cooling' ? this.#coolUntil : undefined;
+		const state = this.phase;
+		const waitUntil = state === 'resting' ? this.#restUntil : state === 'cooling' ? this.#coolUntil : state === 'probing' ? this.#breaker.nextProbeAt : undefined;
 		const batch = this.#spec.batch ? {index: this.#queue.cohortNumber, count: this.#queue.cohortCount} : undefined;
+		const breaker = this.#breaker.counters(now);
+		const downSince = this.#breaker.downSince;
 		return {
 			name: this.name,
 			state,
-			reason: this.#stoppedReason,
-			paused: this.#paused,
+			reason: this.stoppedReason,
+			paused: this.#operatorPaused,
 			items,
 			passed,
 			failed,
 			errored,
 			pending,
-			inFlight: this.#inFlight,
-			concurrency: this.#controller.limit,
-			minConcurrency: this.#controller.min,
-			maxConcurrency: this.#controller.max,
+			inFlight: this.#gate.activeCount,
+			concurrency: this.#limit.limit,
+			minConcurrency: this.#limit.min,
+			maxConcurrency: this.#adaptive ? this.#limit.max : Math.max(this.#limit.max, this.#spec.maxConcurrency),
 			adaptive: this.#adaptive,
-			qpsCap: this.#bucket.rate,
+			qpsCap: this.#pacer.qps,
 			qps: this.#metrics.qps(),
 			errorRate: this.#metrics.errorRate(),
 			requests: this.#requests,
@@ -180,67 +230,116 @@ export class Lane {
 			waitMs: waitUntil === undefined ? undefined : Math.max(0, waitUntil - now),
 			batch,
 			qpsHistory: this.#metrics.qpsHistory(),
+			tokensPerMinute: Math.round(this.#metrics.tokensPerMinute()),
+			tpmCap: this.#pacer.tpm,
+			probeEveryMs: this.#breaker.probeEveryMs,
+			downForMs: downSince === undefined ? undefined : now - downSince,
+			outages: breaker.outages,
+			downMs: breaker.downMs,
+			probes: breaker.probes,
+			outageFailures: this.#outageFailures,
 		};
+	}
+
+	/** Slow start only at the start of a run: an operator who turns adaptive control on mid-run keeps their number. */
+	#makeLimit(adaptive: boolean, initial: number, min: number, max: number, slowStart = true): Limit {
+		const {clock} = this.#context;
+		return adaptive
+			? new AimdLimit(clock, {initial, min, max: Math.max(max, initial), slowStart})
+			: new CeilingLimit(clock, {ceiling: initial, min});
 	}
 
 	#eta(pending: number, now: number, state: LaneState): number | undefined {
 		if (pending === 0) return 0;
-		if (state === 'paused' || state === 'stopped' || state === 'stopping') return undefined;
+		if (state === 'paused' || state === 'stopped' || state === 'stopping' || state === 'probing') return undefined;
 		const rate = this.#metrics.completionRate();
 		if (rate <= 0) return undefined;
 		const rests = this.#spec.batch ? this.#queue.cohortsAfterCurrent * this.#spec.batch.pauseSeconds * 1000 : 0;
 		return ((pending / rate) * 1000) + rests + Math.max(0, this.#restUntil - now);
 	}
 
-	#state(): LaneState {
-		if (this.#finished) return 'done';
-		if (this.#stoppedReason !== undefined) return this.#inFlight > 0 ? 'stopping' : 'stopped';
-		if (this.#stopping) return this.#inFlight > 0 ? 'stopping' : 'stopped';
-		if (this.#paused) return 'paused';
+	/** The one place the phase changes: from how the lane ended, the operator's pause, and what it waits for. */
+	#reconsider(): void {
 		const now = this.#context.clock.now();
-		if (this.#restUntil > now) return 'resting';
-		if (this.#coolUntil > now) return 'cooling';
-		return 'running';
-	}
-
-	#refreshState(): void {
-		const state = this.#state();
-		if (state === this.#lastState) return;
-		this.#lastState = state;
-		this.#context.emit({type: 'state', lane: this.name, state, reason: this.#stoppedReason, at: this.#context.wallNow()});
+		let phase: LaneState;
+		if (this.#ending?.kind === 'done') phase = 'done';
+		else if (this.#ending) phase = this.#gate.activeCount > 0 ? 'stopping' : 'stopped';
+		else if (this.#operatorPaused) phase = 'paused';
+		else if (this.#restUntil > now) phase = 'resting';
+		else if (this.#breaker.state !== 'closed') phase = 'probing';
+		else if (this.#coolUntil > now) phase = 'cooling';
+		else phase = 'running';
+		if (phase === this.#phase) return;
+		const from = this.#phase;
+		this.#phase = phase;
+		// Slots a provider-wide pause freed go out across one latency window, not as one burst.
+		if (phase === 'running' && (from === 'cooling' || from === 'probing')) this.#pacer.ramp(this.#limit.windowMs, this.#limit.limit);
+		this.#context.emit({type: 'state', lane: this.name, state: phase, reason: this.stoppedReason, at: this.#context.wallNow()});
 	}
 
 	/** Sends what the limits allow now, and arranges to be woken when waiting ends. */
 	#pump(): void {
-		if (this.#settled || this.#finished || this.#stopping || this.#stoppedReason !== undefined || this.#paused) return;
+		this.#reconsider();
 		const now = this.#context.clock.now();
-		if (this.#restUntil > now) {
-			this.#wakeTimer.at(this.#restUntil);
-			return;
+		switch (this.#phase) {
+			case 'resting': {
+				this.#wakeTimer.at(this.#restUntil);
+				return;
+			}
+
+			case 'cooling': {
+				this.#wakeTimer.at(this.#coolUntil);
+				return;
+			}
+
+			case 'running':
+			case 'probing': {
+				break;
+			}
+
+			default: {
+				return;
+			}
 		}
 
-		if (this.#coolUntil > now) {
-			this.#wakeTimer.at(this.#coolUntil);
-			return;
-		}
+		while (this.#hasReady() && this.#gate.activeCount < this.#limit.limit) {
+			if (!this.#breaker.allows(now)) {
+				const probeAt = this.#breaker.nextProbeAt;
+				if (probeAt !== undefined) this.#wakeTimer.at(probeAt);
+				return;
+			}
 
-		while (this.#inFlight < this.#controller.limit && this.#queue.hasReady()) {
-			const wait = this.#bucket.delayMs();
+			const item = this.#held ?? this.#take();
+			this.#held = undefined;
+			if (!item) break;
+			const wait = this.#pacer.delayMs(item.tokens);
 			if (wait > 0) {
+				this.#held = item;
 				this.#wakeTimer.at(now + wait);
 				return;
 			}
 
-			this.#bucket.tryTake();
-			this.#dispatch(this.#queue.next()!);
+			this.#dispatch(item);
 		}
 
-		if (this.#inFlight === 0 && this.#retryTimers.size === 0 && !this.#queue.hasReady()) this.#cohortDone();
+		if (this.#gate.activeCount === 0 && this.#retryTimers.size === 0 && !this.#hasReady()) this.#cohortDone();
+	}
+
+	#hasReady(): boolean {
+		return this.#held !== undefined || this.#readyRetries.length > 0 || this.#queue.hasReady();
+	}
+
+	/** Retries go when the budget has one or nothing else is ready; first attempts earn the budget. */
+	#take(): WorkItem | undefined {
+		if (this.#readyRetries.length > 0 && (!this.#queue.hasReady() || this.#retryBudget.tryWithdraw())) return this.#readyRetries.shift();
+		const item = this.#queue.next();
+		if (item?.attempts === 0) this.#retryBudget.noteFirstAttempt();
+		return item;
 	}
 
 	#cohortDone(): void {
 		if (!this.#queue.advance()) {
-			this.#finish();
+			this.#end({kind: 'done'});
 			return;
 		}
 
@@ -251,18 +350,8 @@ export class Lane {
 				type: 'batch', lane: this.name, index: this.#queue.cohortNumber, count: this.#queue.cohortCount,
 				models: this.#queue.cohortModels(), phase: 'rest', restMs: pauseMs, at: this.#context.wallNow(),
 			});
-		}
-
-		this.#emitBatchStartWhenRested();
-	}
-
-	#pendingBatchStart = false;
-
-	#emitBatchStartWhenRested(): void {
-		if (this.#restUntil > this.#context.clock.now()) {
 			this.#pendingBatchStart = true;
-			this.#refreshState();
-			this.#wakeTimer.at(this.#restUntil);
+			this.#pump();
 			return;
 		}
 
@@ -280,22 +369,27 @@ export class Lane {
 	}
 
 	#dispatch(item: WorkItem): void {
-		this.#inFlight++;
+		const now = this.#context.clock.now();
+		this.#pacer.take(item.tokens);
+		const probe = this.#breaker.noteSent(now);
+		const sequence = ++this.#sequence;
+		this.#inFlight.add(sequence);
 		this.#requests++;
 		item.attempts++;
 		if (item.attempts > 1) this.#retries++;
-		this.#controller.noteDispatch(this.#inFlight);
-		void this.#send(item).catch(error => {
+		void this.#send(item, sequence, probe).catch(error => {
 			this.#context.onFatal(error);
 		});
+		this.#limit.noteDispatch(this.#gate.activeCount);
 	}
 
-	async #send(item: WorkItem): Promise<void> {
+	async #send(item: WorkItem, sequence: number, probe: boolean): Promise<void> {
 		const {clock, request, signal} = this.#context;
 		const sentAt = clock.now();
 		let outcome: {response: ChatResponse} | {error: ProviderError};
 		try {
-			outcome = {response: await this.#limit(async () => this.#spec.client.complete(
+			// p-limit is the in-flight gate: its activeCount is what the lane holds at the provider.
+			outcome = {response: await this.#gate(async () => this.#spec.client.complete(
 				{model: item.model.apiModel, system: item.test.system, prompt: item.test.prompt, maxTokens: request.maxTokens, temperature: request.temperature},
 				{signal, timeoutMs: request.timeoutMs},
 			))};
@@ -307,21 +401,31 @@ export class Lane {
 		// the item's fault and no retry helps, so it propagates and ends the run.
 		try {
 			if ('response' in outcome) this.#onSuccess(item, outcome.response, sentAt);
-			else this.#onFailure(item, outcome.error, sentAt);
+			else this.#onFailure(item, outcome.error, sentAt, sequence, probe);
 		} catch (error) {
 			// Stops every lane before this one's pump below could send anything more.
 			this.#context.onFatal(error);
 		} finally {
-			this.#inFlight--;
-			this.#refreshState();
+			this.#inFlight.delete(sequence);
 			this.#pump();
 			this.#settleIfDrained();
 		}
 	}
 
 	#onSuccess(item: WorkItem, response: ChatResponse, sentAt: number): void {
-		const latencyMs = this.#context.clock.now() - sentAt;
+		const now = this.#context.clock.now();
+		const latencyMs = now - sentAt;
+		this.#answered = true;
+		this.#unreachableInARow = 0;
+		this.#stormRefusals = 0;
 		this.#metrics.noteRequest(true, latencyMs);
+		this.#metrics.noteTokens((response.promptTokens ?? 0) + (response.completionTokens ?? 0));
+		this.#pacer.observe(response.rateLimit);
+		const downSince = this.#breaker.downSince;
+		if (this.#breaker.onSuccess(now)) {
+			this.#context.emit({type: 'outage', lane: this.name, phase: 'up', downMs: now - (downSince ?? now), at: this.#context.wallNow()});
+		}
+
 		this.#recordAttempt(item, 'ok', latencyMs);
 		this.#finalize(item, {
 			status: grade(item.test, response.text),
@@ -330,37 +434,61 @@ export class Lane {
 			promptTokens: response.promptTokens,
 			completionTokens: response.completionTokens,
 		});
-		// With adaptive control off the controller is not consulted at all: the operator's number stands.
-		if (this.#adaptive) this.#apply(this.#controller.onSuccess(latencyMs));
+		this.#applyLimit(this.#limit.onSample({kind: 'success', latencyMs}));
 	}
 
-	#onFailure(item: WorkItem, error: ProviderError, sentAt: number): void {
-		const latencyMs = this.#context.clock.now() - sentAt;
-		this.#metrics.noteRequest(false);
-		this.#recordAttempt(item, error.errorClass, latencyMs, error);
-		if (this.#context.signal.aborted) {
+	#onFailure(item: WorkItem, error: ProviderError, sentAt: number, sequence: number, probe: boolean): void {
+		const {clock, retry, random, signal} = this.#context;
+		const now = clock.now();
+		const latencyMs = now - sentAt;
+		this.#pacer.observe(error.rateLimit);
+		if (signal.aborted) {
 			// Aborted by the operator's second stop: the item stays pending for a resume.
+			this.#recordAttempt(item, error.errorClass, latencyMs, error);
+			if (probe) this.#breaker.onProbeLost(now);
 			this.#queue.requeue(item);
 			return;
 		}
 
+		if (error.errorClass === 'unreachable' && !this.#answered) {
+			this.#onUnreachable(item, error, latencyMs);
+			return;
+		}
+
+		if (error.errorClass === 'transient' || error.errorClass === 'unreachable') {
+			const wasDown = this.#breaker.state !== 'closed';
+			const tripped = this.#breaker.onFailure(now, probe, this.#answered ? this.#limit.windowMs : undefined);
+			if (wasDown || tripped) {
+				this.#onOutageFailure(item, error, latencyMs, tripped);
+				return;
+			}
+		}
+
+		this.#metrics.noteRequest(error.errorClass === 'rate_limit' ? undefined : false);
+		this.#recordAttempt(item, error.errorClass, latencyMs, error);
 		if (error.errorClass === 'rate_limit') {
 			this.#rateLimited++;
 			item.rateLimits++;
 		}
 
-		const step = retryStep(error, item, this.#context.retry, this.#context.random);
+		const step = retryStep(error, item, retry, random);
 		if (step.kind === 'wait-lane') {
-			this.#coolUntil = Math.max(this.#coolUntil, this.#context.clock.now() + step.waitMs);
-			this.#context.emit({type: 'rate_limited', lane: this.name, retryAfterMs: step.waitMs, inFlight: this.#inFlight, at: this.#context.wallNow()});
+			const waitMs = this.#stormWait(step.waitMs, sentAt);
+			this.#coolUntil = Math.max(this.#coolUntil, now + waitMs);
+			this.#context.emit({type: 'rate_limited', lane: this.name, retryAfterMs: waitMs, inFlight: this.#gate.activeCount, at: this.#context.wallNow()});
 		}
 
 		// After the 429 is told, so the cut it causes reads as its consequence.
-		if (this.#adaptive && error.errorClass === 'rate_limit') this.#apply(this.#controller.onRateLimited(sentAt));
-		if (this.#adaptive && error.errorClass === 'transient') this.#apply(this.#controller.onError(sentAt));
+		if (error.errorClass === 'rate_limit') {
+			const admitted = this.#admittedBefore(sequence);
+			this.#applyLimit(this.#limit.onSample({kind: 'overload', cause: overloadCause(error.rateLimit, item.tokens), sentAt, admitted}));
+		} else if (error.errorClass === 'transient') {
+			this.#applyLimit(this.#limit.onSample({kind: 'error', sentAt, errorShare: this.#metrics.errorRate(), samples: this.#metrics.samples}));
+		}
+
 		switch (step.kind) {
 			case 'wait-lane': {
-				this.#queue.requeue(item);
+				this.#queue.requeueLast(item);
 				return;
 			}
 
@@ -376,19 +504,73 @@ export class Lane {
 
 			case 'stop-lane': {
 				this.#queue.requeue(item);
-				if (this.#stoppedReason === undefined) {
-					this.#stoppedReason = this.#spec.keyVariable ? `${error.message}; the key comes from ${this.#spec.keyVariable}` : error.message;
-					this.#cancelTimers();
-					this.#context.emit({type: 'lane_stopped', lane: this.name, reason: this.#stoppedReason, at: this.#context.wallNow()});
-				}
+				this.#stopLane(this.#spec.keyVariable ? `${error.message}; the key comes from ${this.#spec.keyVariable}` : error.message);
 			}
 		}
+	}
+
+	/** A provider that never answered refuses connections: after a few tries it is not there, and the lane stops. */
+	#onUnreachable(item: WorkItem, error: ProviderError, latencyMs: number): void {
+		this.#metrics.noteRequest(false);
+		this.#recordAttempt(item, 'unreachable', latencyMs, error);
+		this.#unreachableInARow++;
+		if (this.#unreachableInARow >= unreachableAttempts) {
+			this.#queue.requeue(item);
+			this.#stopLane(error.message);
+			return;
+		}
+
+		const {baseDelayMs, maxDelayMs} = this.#context.retry;
+		item.outageFailures++;
+		this.#retryLater(item, backoffDelayMs(this.#unreachableInARow, baseDelayMs, maxDelayMs, this.#context.random));
+	}
+
+	/** While the provider is down, failures cost the item nothing: it goes again once the provider is back. */
+	#onOutageFailure(item: WorkItem, error: ProviderError, latencyMs: number, tripped: boolean): void {
+		this.#outageFailures++;
+		item.outageFailures++;
+		this.#recordAttempt(item, 'outage', latencyMs, error);
+		this.#queue.requeue(item);
+		if (tripped) {
+			this.#context.emit({
+				type: 'outage', lane: this.name, phase: 'down', failures: this.#spec.breaker?.failures ?? defaultBreaker.failures,
+				probeEveryMs: this.#breaker.probeEveryMs, reason: error.message, at: this.#context.wallNow(),
+			});
+		}
+	}
+
+	/**
+	 * A 429 storm: the provider keeps refusing requests sent after its last Retry-After was waited out. Each such
+	 * refusal doubles the wait (one latency window, then two …) up to a cap, as for probes; a success ends it.
+	 */
+	#stormWait(retryAfterMs: number, sentAt: number): number {
+		if (sentAt >= this.#lastRefusalAt) this.#stormRefusals++;
+		this.#lastRefusalAt = this.#context.clock.now();
+		if (this.#stormRefusals < 3) return retryAfterMs;
+		const windowMs = this.#limit.windowMs;
+		const escalated = Math.min(stormCapWindows * windowMs, windowMs * (2 ** (this.#stormRefusals - 3)));
+		return Math.max(retryAfterMs, Math.min(this.#context.retry.maxDelayMs, escalated * (0.8 + (0.4 * this.#context.random()))));
+	}
+
+	/** Requests sent before `sequence` and still in flight: the provider's slots this lane held when it refused. */
+	#admittedBefore(sequence: number): number {
+		let count = 0;
+		for (const other of this.#inFlight) if (other < sequence) count++;
+		return count;
+	}
+
+	#stopLane(reason: string): void {
+		if (this.#ending) return;
+		this.#ending = {kind: 'stop', reason};
+		this.#cancelTimers();
+		this.#context.emit({type: 'lane_stopped', lane: this.name, reason, at: this.#context.wallNow()});
+		this.#reconsider();
 	}
 
 	#retryLater(item: WorkItem, delayMs: number): void {
 		const timer = this.#context.clock.setTimeout(() => {
 			this.#retryTimers.delete(timer);
-			this.#queue.requeue(item);
+			this.#readyRetries.push(item);
 			this.#pump();
 		}, delayMs);
 		this.#retryTimers.set(timer, item);
@@ -416,20 +598,16 @@ export class Lane {
 		});
 	}
 
-	#apply(change: LimitChange | undefined): void {
-		if (!change) return;
-		this.#applyLimit();
-		this.#context.emit({type: 'limit', lane: this.name, ...change, at: this.#context.wallNow()});
-	}
-
-	#applyLimit(): void {
-		this.#limit.concurrency = this.#controller.limit;
+	/** Sizes the gate to the limit and tells the change; an operator's change is told even when the number stays. */
+	#applyLimit(change: LimitChange | undefined, always = false): void {
+		if (!change || (!always && change.from === change.to)) return;
+		this.#gate.concurrency = this.#limit.limit;
+		this.#context.emit({type: 'limit', lane: this.name, ...change, settings: this.settings(), at: this.#context.wallNow()});
 	}
 
 	#wake(): void {
 		this.#wakeTimer.cancel();
 		if (this.#pendingBatchStart && this.#restUntil <= this.#context.clock.now()) this.#emitBatchStart();
-		this.#refreshState();
 		this.#pump();
 	}
 
@@ -441,24 +619,28 @@ export class Lane {
 		}
 
 		this.#retryTimers.clear();
+		for (const item of this.#readyRetries.splice(0)) this.#queue.requeue(item);
+		if (this.#held) this.#queue.requeue(this.#held);
+		this.#held = undefined;
 		this.#wakeTimer.cancel();
 	}
 
-	#finish(): void {
-		this.#finished = true;
-		this.#refreshState();
+	#end(ending: Ending): void {
+		this.#ending = ending;
+		this.#reconsider();
 		this.#settle();
 	}
 
 	#settleIfDrained(): void {
-		if ((this.#stopping || this.#stoppedReason !== undefined) && this.#inFlight === 0) this.#settle();
+		this.#reconsider();
+		if (this.#ending?.kind === 'stop' && this.#gate.activeCount === 0) this.#settle();
 	}
 
 	#settle(): void {
 		if (this.#settled) return;
 		this.#settled = true;
 		this.#cancelTimers();
-		this.#refreshState();
+		this.#reconsider();
 		this.#context.onSettled();
 	}
 }

@@ -20,7 +20,7 @@ export type RetryStep =
  * How a failure is handled, by its class: `attempts` counts every request sent for the item,
  * `rateLimits` the 429s among them.
  */
-export function retryStep(error: ProviderError, item: {attempts: number; rateLimits: number}, retry: RetrySettings, random: () => number): RetryStep {
+export function retryStep(error: ProviderError, item: {attempts: number; rateLimits: number; outageFailures: number}, retry: RetrySettings, random: () => number): RetryStep {
 	switch (error.errorClass) {
 		case 'rate_limit': {
 			if (item.rateLimits > retry.maxAttempts * rateLimitAttemptsFactor) return {kind: 'give-up'};
@@ -28,11 +28,18 @@ export function retryStep(error: ProviderError, item: {attempts: number; rateLim
 			return {kind: 'wait-lane', waitMs: Math.min(retry.maxDelayMs, waitMs)};
 		}
 
-		case 'transient': {
-			// 429s are the provider's pacing, not the item failing: they do not use up its attempts.
-			const tries = item.attempts - item.rateLimits;
+		case 'transient':
+		case 'unreachable': {
+			// 429s are the provider's pacing and outage failures the provider's state, not the item failing:
+			// neither uses up its attempts.
+			const tries = item.attempts - item.rateLimits - item.outageFailures;
 			if (tries >= retry.maxAttempts) return {kind: 'give-up'};
 			return {kind: 'retry', delayMs: backoffDelayMs(tries, retry.baseDelayMs, retry.maxDelayMs, random)};
+		}
+
+		case 'outage': {
+			// The lane holds every dispatch while its provider is down; the item goes when it is back.
+			return {kind: 'retry', delayMs: 0};
 		}
 
 		case 'permanent': {

@@ -50,6 +50,7 @@ export type LaneState =
 	| 'paused'
 	| 'resting' // Between batches.
 	| 'cooling' // Waiting out a 429's Retry-After.
+	| 'probing' // The provider is down: one probe at a time until it answers.
 	| 'stopping' // Graceful stop: in-flight finish, nothing new.
 	| 'done'
 	| 'stopped'; // Auth failure or operator stop with items left.
@@ -77,6 +78,22 @@ export type LaneSpec = {
 	paused?: boolean;
 	/** The environment variable the key came from, named when the provider refuses it. */
 	keyVariable?: string;
+	/** Tokens per minute the provider allows, if known. */
+	tpm?: number;
+	/** Outage detection; defaults when absent. */
+	breaker?: BreakerSpec;
+};
+
+export type BreakerSpec = {failures: number; maxProbeSeconds: number};
+
+/** A lane's settings as the operator or the controller left them: what a resumed run starts from. */
+export type LaneSettingsSnapshot = {
+	concurrency: number;
+	minConcurrency: number;
+	maxConcurrency: number;
+	adaptive: boolean;
+	paused: boolean;
+	qps?: number;
 };
 
 export type RequestSettings = {timeoutMs: number; maxTokens: number; temperature: number};
@@ -102,11 +119,13 @@ export type OperatorAction =
 export type EngineEvent =
 	| {type: 'attempt'; attempt: AttemptRecord}
 	| {type: 'result'; result: ItemResult}
-	| {type: 'limit'; lane: string; from: number; to: number; cause: LimitCause; at: number}
+	| {type: 'limit'; lane: string; from: number; to: number; cause: LimitCause; settings?: LaneSettingsSnapshot; at: number}
 	| {type: 'state'; lane: string; state: LaneState; reason?: string; at: number}
 	| {type: 'rate_limited'; lane: string; retryAfterMs: number; inFlight: number; at: number}
 	| {type: 'batch'; lane: string; index: number; count: number; models: string[]; phase: 'start' | 'rest'; restMs?: number; at: number}
-	| {type: 'operator'; operator: OperatorAction; at: number}
+	| {type: 'operator'; operator: OperatorAction; settings?: LaneSettingsSnapshot; at: number}
+	/** The provider went down (`down`, with the failures that showed it and the probe interval) or answered again (`up`). */
+	| {type: 'outage'; lane: string; phase: 'down' | 'up'; failures?: number; probeEveryMs?: number; downMs?: number; reason?: string; at: number}
 	| {type: 'lane_stopped'; lane: string; reason: string; at: number}
 	| {type: 'done'; status: RunStatus; at: number};
 
@@ -144,7 +163,20 @@ export type LaneSnapshot = Counts & {
 	batch?: {index: number; count: number};
 	/** Requests per second, one value per second, oldest first (about a minute). */
 	qpsHistory: number[];
-};
+	/** Tokens per minute the lane used over the last minute (as the provider counted them). */
+	tokensPerMinute: number;
+	/** The configured tokens-per-minute quota. */
+	tpmCap?: number;
+	/** While the provider is down: the wait between probes, and how long it has been down. */
+	probeEveryMs?: number;
+	downForMs?: number;
+	/** Times the provider went down, ms it was down in all, probes sent. */
+	outages: number;
+	downMs: number;
+	probes: number;
+	/** Requests refused because the provider was down (5xx, timeouts while the breaker was open). */
+	outageFailures: number;
+}; 
 
 export type EngineSnapshot = {
 	elapsedMs: number;
@@ -157,7 +189,7 @@ export type EngineSnapshot = {
 
 /** Operator commands, as plain method calls: what the TUI's keys and the tests use. */
 export type EngineControls = {
-	/** Clamped to [1, maxConcurrency]; with adaptive on, the controller continues from this value. */
+	/** At least 1; the lane's bounds widen to take it. With adaptive on the controller continues from it; off, it is the ceiling. */
 	setConcurrency(lane: string, value: number): void;
 	setAdaptive(lane: string, on: boolean): void;
 	/** Takes effect before the next dispatch; in-flight requests finish. */

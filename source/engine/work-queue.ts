@@ -1,3 +1,4 @@
+import {estimateTokens} from '../providers/token-estimate.js';
 import type {ModelSpec, TestCase} from './types.js';
 
 /** One (model, test) on its way to a final result. */
@@ -8,6 +9,10 @@ export type WorkItem = {
 	attempts: number;
 	/** 429s it got so far. */
 	rateLimits: number;
+	/** Failures while its provider was down. */
+	outageFailures: number;
+	/** Tokens it counts against a quota at admission (prompt / 4 + max_tokens). */
+	tokens: number;
 };
 
 type Cohort = {models: string[]; items: WorkItem[]; head: number};
@@ -24,12 +29,12 @@ export class WorkQueue {
 	#completed = 0;
 	readonly #again: WorkItem[] = [];
 
-	constructor(models: readonly ModelSpec[], pending: ReadonlyArray<{model: ModelSpec; test: TestCase}>, batchSize?: number) {
+	constructor(models: readonly ModelSpec[], pending: ReadonlyArray<{model: ModelSpec; test: TestCase}>, batchSize?: number, maxTokens = 0) {
 		const groups: ModelSpec[][] = [];
 		const size = batchSize ?? models.length;
 		for (let i = 0; i < models.length; i += size) groups.push(models.slice(i, i + size));
 		const byModel = new Map<string, WorkItem[]>(models.map(model => [model.name, []]));
-		for (const {model, test} of pending) byModel.get(model.name)?.push({model, test, attempts: 0, rateLimits: 0});
+		for (const {model, test} of pending) byModel.get(model.name)?.push({model, test, attempts: 0, rateLimits: 0, outageFailures: 0, tokens: estimateTokens({...test, maxTokens})});
 		this.#cohorts = groups
 			.map(group => ({models: group.map(model => model.name), items: interleave(group.map(model => byModel.get(model.name)!)), head: 0}))
 			.filter(cohort => cohort.items.length > 0);
@@ -80,6 +85,11 @@ export class WorkQueue {
 		this.#again.push(item);
 	}
 
+	/** The item goes out again after the others waiting to go again: refusals rotate instead of piling on one item. */
+	requeueLast(item: WorkItem): void {
+		this.#again.unshift(item);
+	}
+
 	/** An item got its final result. */
 	complete(): void {
 		this.#completed++;
@@ -95,7 +105,9 @@ export class WorkQueue {
 
 function interleave(lists: WorkItem[][]): WorkItem[] {
 	const out: WorkItem[] = [];
-	const longest = Math.max(0, ...lists.map(list => list.length));
+	// A loop, not Math.max(...lists): a lane of 150k models would overflow the call stack.
+	let longest = 0;
+	for (const list of lists) longest = Math.max(longest, list.length);
 	for (let i = 0; i < longest; i++) {
 		for (const list of lists) {
 			const item = list[i];

@@ -1,6 +1,7 @@
 import {APIError, AzureOpenAI, OpenAI} from 'openai';
 import type {ChatCompletion} from 'openai/resources/chat/completions';
 import {classifyError, timeoutMessage} from './classify-error.js';
+import {parseRateLimitHeaders} from './rate-limit-headers.js';
 import {compatFix, defaultCompat, requestBody, type ModelCompat} from './request-compat.js';
 import {type ChatClient, type ChatResponse, ProviderError} from './types.js';
 
@@ -16,29 +17,24 @@ export type ClientTarget =
 export function createChatClient(target: ClientTarget): ChatClient {
 	const sdkFor = sdkFactory(target);
 	const compatByModel = new Map<string, ModelCompat>();
+	const address = addressOf(target);
 	return {
 		async complete(request, options) {
 			const timeoutMs = options.timeoutMs;
 			if (options.signal?.aborted) throw new ProviderError('transient', 'aborted');
 			// Our own deadline covers the whole exchange: the SDK's timeout stops at the response headers.
-			const controller = new AbortController();
-			let timedOut = false;
-			const timer = setTimeout(() => {
-				timedOut = true;
-				controller.abort();
-			}, timeoutMs);
-			const onAbort = () => controller.abort();
-			options.signal?.addEventListener('abort', onAbort, {once: true});
+			const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
+			const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
 			try {
 				const sdk = sdkFor(request.model);
 				for (;;) {
 					const compat = compatByModel.get(request.model) ?? defaultCompat;
 					try {
-						const completion = await sdk.chat.completions.create(
+						const {data, response} = await sdk.chat.completions.create(
 							requestBody(request, compat),
-							{timeout: Math.max(1, Math.ceil(timeoutMs)), signal: controller.signal, maxRetries: 0},
-						);
-						return toResponse(completion);
+							{timeout: Math.max(1, Math.ceil(timeoutMs)), signal, maxRetries: 0},
+						).withResponse();
+						return {...toResponse(data), ...rateLimitOf(response.headers)};
 					} catch (error) {
 						// A model that refuses a parameter says which: learn it and ask again at once.
 						const fix = error instanceof APIError && error.status === 400 ? compatFix(error.message, compat) : undefined;
@@ -48,14 +44,27 @@ export function createChatClient(target: ClientTarget): ChatClient {
 				}
 			} catch (error) {
 				if (options.signal?.aborted) throw new ProviderError('transient', 'aborted', {cause: error});
-				if (timedOut) throw new ProviderError('transient', timeoutMessage(timeoutMs), {cause: error});
-				throw classifyError(error, {timeoutMs, secrets: [target.apiKey]});
-			} finally {
-				clearTimeout(timer);
-				options.signal?.removeEventListener('abort', onAbort);
+				if (deadline.aborted) throw new ProviderError('transient', timeoutMessage(timeoutMs), {cause: error});
+				throw classifyError(error, {timeoutMs, secrets: [target.apiKey], address});
 			}
 		},
 	};
+}
+
+function rateLimitOf(headers: Headers): Pick<ChatResponse, 'rateLimit'> {
+	const rateLimit = parseRateLimitHeaders(headers);
+	return rateLimit ? {rateLimit} : {};
+}
+
+/** host:port of the target, for messages about a provider nothing answers for. */
+function addressOf(target: ClientTarget): string | undefined {
+	try {
+		const url = new URL(target.dialect === 'openai' ? target.baseURL : target.endpoint);
+		const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+		return `${url.hostname}:${port}`;
+	} catch {
+		return undefined;
+	}
 }
 
 type Sdk = Pick<OpenAI, 'chat'>;

@@ -1,5 +1,6 @@
 import {STATUS_CODES} from 'node:http';
 import {APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError} from 'openai';
+import {parseRateLimitHeaders} from './rate-limit-headers.js';
 import {parseRetryAfter} from './retry-after.js';
 import {type ErrorClass, ProviderError} from './types.js';
 
@@ -11,6 +12,8 @@ export type ClassifyContext = {
 	secrets: readonly string[];
 	/** Wall-clock epoch ms, to read an HTTP-date Retry-After. */
 	nowEpochMs?: number;
+	/** host:port the client talks to, named when nothing answers there. */
+	address?: string;
 };
 
 const maxMessageLength = 220;
@@ -41,7 +44,13 @@ export function classifyError(error: unknown, context: ClassifyContext): Provide
 	}
 
 	if (error instanceof APIConnectionError) {
-		return new ProviderError('transient', connectionMessage(error), {cause: error});
+		const {code, text} = connectionFailure(error);
+		if (code !== undefined && unreachableCodes.has(code)) {
+			const where = context.address ? `cannot reach ${context.address}` : 'cannot reach the provider';
+			return new ProviderError('unreachable', `${where}: ${text} (${code})`, {cause: error});
+		}
+
+		return new ProviderError('transient', text, {cause: error});
 	}
 
 	if (error instanceof APIError && typeof error.status === 'number') {
@@ -85,10 +94,11 @@ function statusError(error: APIError, context: ClassifyContext): ProviderError {
 		if (detail) message += ` - ${redact(detail, context.secrets)}`;
 	}
 
-	const retryAfterMs = errorClass === 'rate_limit' && error.headers
+	const retryAfterMs = (errorClass === 'rate_limit' || status === 503) && error.headers
 		? parseRetryAfter(error.headers, context.nowEpochMs ?? Date.now())
 		: undefined;
-	return new ProviderError(errorClass, shorten(redact(message, context.secrets)), {status, retryAfterMs, cause: error});
+	const rateLimit = error.headers ? parseRateLimitHeaders(error.headers) : undefined;
+	return new ProviderError(errorClass, shorten(redact(message, context.secrets)), {status, retryAfterMs, rateLimit, cause: error});
 }
 
 /** The provider's own explanation from an error body ({"error": {"message": ...}}), if any. */
@@ -113,18 +123,28 @@ const connectionCodes: Record<string, string> = {
 	DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate not trusted',
 	SELF_SIGNED_CERT_IN_CHAIN: 'TLS certificate not trusted',
 	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted',
+	ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate is for another host',
 };
 
+/**
+ * Nothing answers at the address: no listener, no such host, no route, or a TLS handshake that cannot succeed.
+ * A provider that never answered is not coming back by retrying; one that answered before is in an outage.
+ */
+const unreachableCodes = new Set([
+	'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT',
+	'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /** Undici hides the useful part ("ECONNREFUSED") a few causes deep under "fetch failed". */
-function connectionMessage(error: Error): string {
+function connectionFailure(error: Error): {code?: string; text: string} {
 	let current: unknown = error;
 	for (let depth = 0; depth < 8 && current && typeof current === 'object'; depth++) {
 		const code = (current as {code?: unknown}).code;
-		if (typeof code === 'string') return connectionCodes[code] ?? `connection failed (${code})`;
+		if (typeof code === 'string') return {code, text: connectionCodes[code] ?? `connection failed (${code})`};
 		current = (current as {cause?: unknown}).cause;
 	}
 
-	return 'connection failed';
+	return {text: 'connection failed'};
 }
 
 function isAbortError(error: unknown): boolean {

@@ -1,3 +1,5 @@
+import {parseRateLimitHeaders, waitForUnits} from './rate-limit-headers.js';
+
 /** Response headers as the SDK hands them over (Headers) or as a plain object (tests, the simulator). */
 export type HeaderSource = Headers | Record<string, string | undefined>;
 
@@ -11,16 +13,31 @@ const httpDate = /^\s*[A-Za-z]{3,9},? [\dA-Za-z -]+ \d{2}:\d{2}:\d{2}(?: GMT| \d
 
 /**
  * How long the provider asked us to wait, in milliseconds, from a response's headers.
- * Prefers `retry-after-ms`, then `retry-after` (seconds or an HTTP-date relative to `nowEpochMs`), then
- * `x-ratelimit-reset-requests` ("1s", "6m0s", "250ms"). A header that is garbage or negative is skipped;
- * a date in the past gives 0. Undefined when no header says anything usable.
+ * Prefers `retry-after-ms`, then Azure's `x-ms-retry-after-ms`, then `retry-after` (seconds or an HTTP-date
+ * relative to `nowEpochMs`). Without those, the `x-ratelimit-*` budgets say it: the time until the exhausted
+ * one holds a unit again. `x-ratelimit-reset-requests` alone ("1s", "6m0s", "250ms") is the time until the
+ * budget is full, an upper bound used last. A header that is garbage or negative is skipped; a date in the
+ * past gives 0. Undefined when no header says anything usable.
  */
 export function parseRetryAfter(headers: HeaderSource, nowEpochMs: number): number | undefined {
 	const get = headerGetter(headers);
 	return parseNumber(get('retry-after-ms'), 1)
+		?? parseNumber(get('x-ms-retry-after-ms'), 1)
 		?? parseNumber(get('retry-after'), 1000)
 		?? parseHttpDate(get('retry-after'), nowEpochMs)
-		?? parseDuration(get('x-ratelimit-reset-requests'));
+		?? budgetWait(headers)
+		?? parseDuration(get('x-ratelimit-reset-requests'))
+		?? parseDuration(get('x-ratelimit-reset-tokens'));
+}
+
+/** The time until the emptiest budget the headers describe holds one unit again. */
+function budgetWait(headers: HeaderSource): number | undefined {
+	const info = parseRateLimitHeaders(headers);
+	const waits = [info?.requests, info?.tokens]
+		.filter(window => window !== undefined && window.remaining < 1)
+		.map(window => waitForUnits(window!));
+	if (waits.length === 0 || waits.includes(undefined)) return undefined;
+	return Math.max(...waits as number[]);
 }
 
 /** Milliseconds in a Go-style duration string ("6m0s" -> 360000); undefined when it is not one. */
@@ -52,7 +69,8 @@ function parseHttpDate(value: string | undefined, nowEpochMs: number): number | 
 	return Number.isFinite(at) ? Math.max(0, at - nowEpochMs) : undefined;
 }
 
-function headerGetter(headers: HeaderSource): (name: string) => string | undefined {
+/** Reads one header by its lower-case name from either shape. */
+export function headerGetter(headers: HeaderSource): (name: string) => string | undefined {
 	if (typeof (headers as Headers).get === 'function') {
 		return name => (headers as Headers).get(name) ?? undefined;
 	}

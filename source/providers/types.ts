@@ -1,5 +1,11 @@
-/** How a failed request is handled: the classes the brief names. */
-export type ErrorClass = 'rate_limit' | 'transient' | 'permanent' | 'auth';
+import type {RateLimitInfo} from './rate-limit-headers.js';
+
+/**
+ * How a failed request is handled, by the classes the brief names. The client tells `unreachable` (nothing
+ * answers at the address) from `transient`; a lane calls a transient failure `outage` once its provider is
+ * failing as a whole.
+ */
+export type ErrorClass = 'rate_limit' | 'transient' | 'outage' | 'permanent' | 'auth' | 'unreachable';
 
 export type ChatRequest = {
 	model: string;
@@ -13,6 +19,8 @@ export type ChatResponse = {
 	text: string;
 	promptTokens?: number;
 	completionTokens?: number;
+	/** The provider's `x-ratelimit-*` numbers on this response, when it sent them. */
+	rateLimit?: RateLimitInfo;
 };
 
 /** A provider failure, already classified. Its message never contains an API key. */
@@ -22,13 +30,16 @@ export class ProviderError extends Error {
 	readonly status?: number;
 	/** Milliseconds the provider asked us to wait (Retry-After), when it said. */
 	readonly retryAfterMs?: number;
+	/** The provider's `x-ratelimit-*` numbers on the failed response, when it sent them. */
+	readonly rateLimit?: RateLimitInfo;
 
-	constructor(errorClass: ErrorClass, message: string, options: {status?: number; retryAfterMs?: number; cause?: unknown} = {}) {
+	constructor(errorClass: ErrorClass, message: string, options: {status?: number; retryAfterMs?: number; rateLimit?: RateLimitInfo; cause?: unknown} = {}) {
 		super(message, {cause: options.cause});
 		this.name = 'ProviderError';
 		this.errorClass = errorClass;
 		this.status = options.status;
 		this.retryAfterMs = options.retryAfterMs;
+		this.rateLimit = options.rateLimit;
 	}
 }
 

@@ -1,3 +1,4 @@
+import {effectiveRps} from '../providers/simulator/effective-rps.js';
 import {modelNames, type Config} from '../config/schema.js';
 
 /** Where a latency figure came from: measured in earlier runs, or assumed. */
@@ -67,7 +68,7 @@ export function estimate(input: EstimateInput): Estimate {
 		const cohorts = provider.batch ? Math.ceil(models.length / provider.batch.size) : 1;
 		const restsMs = provider.batch ? (cohorts - 1) * provider.batch.pauseSeconds * 1000 : 0;
 		// What the provider itself allows, where lanes knows it: no plan goes faster than that.
-		const capacity = provider.type === 'simulated' ? perSecond(provider.simulate.maxConcurrent, provider.simulate.rps) : Number.POSITIVE_INFINITY;
+		const capacity = provider.type === 'simulated' ? perSecond(provider.simulate.maxConcurrent, effectiveRps(provider.simulate)) : Number.POSITIVE_INFINITY;
 		const configuredMs = ((items / Math.min(capacity, perSecond(provider.concurrency, provider.qps))) * 1000) + restsMs;
 		const atLimitsMs = Number.isFinite(capacity) ? (items / capacity) * 1000 : undefined;
 		return {provider: name, models: models.length, items, latencyMs, latencySource, serialMs: items * latencyMs, configuredMs, atLimitsMs};

@@ -49,6 +49,14 @@ export function formatQps(qps: number): string {
 	return qps < 10 ? qps.toFixed(1) : String(Math.round(qps));
 }
 
+/** A large count in few characters: 950, 12.3k, 4.5M. */
+export function formatCount(value: number): string {
+	if (!Number.isFinite(value) || value <= 0) return '0';
+	if (value < 1000) return String(Math.round(value));
+	if (value < 1_000_000) return `${Number((value / 1000).toFixed(value < 10_000 ? 1 : 0))}k`;
+	return `${Number((value / 1_000_000).toFixed(1))}M`;
+}
+
 /** Local wall-clock time of an epoch-ms instant: "14:03:27". */
 export function formatClock(at: number): string {
 	const date = new Date(at);

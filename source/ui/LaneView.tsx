@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import type {LaneSnapshot} from '../engine/types.js';
-import {cell, cellRight, clamp, formatEta, formatMs, formatPercent, formatQps, formatRatio, truncate} from '../report/format.js';
+import {cell, cellRight, clamp, formatCount, formatEta, formatMs, formatPercent, formatQps, formatRatio, truncate} from '../report/format.js';
 import type {LaneForm} from './layout.js';
 import {stateLabel} from './lane-state.js';
 import {ProgressBar} from './ProgressBar.js';
@@ -31,6 +31,10 @@ export function LaneView({lane, selected, form, columns, nameWidth, digits}: Pro
 	const barWidth = short ? clamp(columns - 72, 6, 20) : clamp(columns - prefix - tail, 6, 40);
 	const mode = lane.adaptive ? 'adaptive' : 'manual';
 	const qps = `${formatQps(lane.qps)} qps${lane.qpsCap === undefined ? '' : ` (cap ${formatQps(lane.qpsCap)})`}`;
+	const tokens = lane.tokensPerMinute > 0 || lane.tpmCap !== undefined
+		? ` · ${formatCount(lane.tokensPerMinute)} tok/min${lane.tpmCap === undefined ? '' : ` (cap ${formatCount(lane.tpmCap)})`}`
+		: '';
+	const outages = lane.outages > 0 ? ` · down ${lane.outages}× ${formatEta(lane.downMs)}` : '';
 
 	// Every line is cut to the width here rather than by Ink, which caches each line it truncates: lines
 	// that change every frame would grow that cache for as long as the run lasts.
@@ -57,7 +61,7 @@ export function LaneView({lane, selected, form, columns, nameWidth, digits}: Pro
 			{first}
 			{lane.state === 'stopped'
 				? <Text wrap="truncate-end" color="red">{truncate(`${indent}stopped: ${lane.reason ?? 'no reason given'}`, columns)}</Text>
-				: <Text wrap="truncate-end">{truncate(`${indent}in flight ${lane.inFlight}/${lane.concurrency} (${lane.minConcurrency}-${lane.maxConcurrency} ${mode}) · ${qps} · ${lane.requests} requests`, columns)}</Text>}
+				: <Text wrap="truncate-end">{truncate(`${indent}in flight ${lane.inFlight}/${lane.concurrency} (${lane.minConcurrency}-${lane.maxConcurrency} ${mode}) · ${qps}${tokens} · ${lane.requests} requests${outages}`, columns)}</Text>}
 			<Text wrap="truncate-end">
 				{quality}<Sparkline values={lane.qpsHistory} width={clamp(columns - quality.length - 1, 0, 60)}/>
 			</Text>

@@ -5,7 +5,7 @@ export type StateLabel = {text: string; color: string};
 
 /**
  * What a lane is doing, in words: "running", "paused", "resting 25s · batch 2/5",
- * "waiting out 429: 12s", "done", "stopped". `short` is for the one-line lane form.
+ * "waiting out 429: 12s", "provider down · probing every 20s", "done", "stopped". `short` is for the one-line lane form.
  */
 export function stateLabel(lane: LaneSnapshot, short = false): StateLabel {
 	const wait = formatEta(lane.waitMs);
@@ -20,6 +20,11 @@ export function stateLabel(lane: LaneSnapshot, short = false): StateLabel {
 		case 'resting': {
 			if (!lane.batch) return {text: `resting ${wait}`, color: 'cyan'};
 			return {text: short ? `resting ${wait} ${lane.batch.index}/${lane.batch.count}` : `resting ${wait} · ${formatBatch(lane.batch)}`, color: 'cyan'};
+		}
+
+		case 'probing': {
+			const every = formatEta(lane.probeEveryMs);
+			return {text: short ? `down · probe ${every}` : `provider down · probing every ${every}`, color: 'red'};
 		}
 
 		case 'cooling': return {text: short ? `429 wait ${wait}` : `waiting out 429: ${wait}`, color: 'magenta'};

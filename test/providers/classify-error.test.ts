@@ -41,11 +41,17 @@ describe('classifyError', () => {
 		expect(classifyError(APIError.generate(502, undefined, '<html>bad gateway</html>', new Headers()), context).message).toBe('HTTP 502 from provider: Bad Gateway');
 	});
 
-	test('abort, timeout and connection errors are transient with short messages', () => {
+	test('abort, timeout and dropped connections are transient; nothing listening is unreachable, naming host:port and the code', () => {
 		expect(classifyError(new APIUserAbortError(), context)).toMatchObject({errorClass: 'transient', message: 'aborted'});
 		expect(classifyError(new APIConnectionTimeoutError(), context)).toMatchObject({errorClass: 'transient', message: 'timed out after 60000 ms'});
 		const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {code: 'ECONNREFUSED'});
-		expect(classifyError(new APIConnectionError({message: undefined, cause: new TypeError('fetch failed', {cause: refused})}), context)).toMatchObject({errorClass: 'transient', message: 'connection refused'});
+		expect(classifyError(new APIConnectionError({message: undefined, cause: new TypeError('fetch failed', {cause: refused})}), {...context, address: '127.0.0.1:1'}))
+			.toMatchObject({errorClass: 'unreachable', message: 'cannot reach 127.0.0.1:1: connection refused (ECONNREFUSED)'});
+		const unknownHost = Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), {code: 'ENOTFOUND'});
+		expect(classifyError(new APIConnectionError({message: undefined, cause: new TypeError('fetch failed', {cause: unknownHost})}), {...context, address: 'nowhere.invalid:443'}))
+			.toMatchObject({errorClass: 'unreachable', message: 'cannot reach nowhere.invalid:443: host not found (ENOTFOUND)'});
+		const reset = Object.assign(new Error('socket hang up'), {code: 'ECONNRESET'});
+		expect(classifyError(new APIConnectionError({message: undefined, cause: new TypeError('fetch failed', {cause: reset})}), context)).toMatchObject({errorClass: 'transient', message: 'connection reset by the provider'});
 		expect(classifyError(new APIConnectionError({message: undefined, cause: new TypeError('fetch failed')}), context).message).toBe('connection failed');
 	});
 

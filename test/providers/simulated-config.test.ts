@@ -1,3 +1,4 @@
+import {effectiveRps} from '../../source/providers/simulator/effective-rps.js';
 import {afterAll, beforeAll, expect, test} from 'vitest';
 import {configSchema, type ProviderConfig} from '../../source/config/schema.js';
 import {createChatClient} from '../../source/providers/chat-client.js';
@@ -26,7 +27,8 @@ test('picks the simulated providers in config order with their model maps', () =
 	expect(specs.map(spec => spec.name)).toEqual(['idealab', 'azure', 'locked']);
 	expect([...specs[0]!.models]).toEqual([['qwen-max', 'qwen-max'], ['deepseek-v3', 'deepseek-v3']]);
 	expect([...specs[1]!.models]).toEqual([['gpt-4o-mini', 'mini']]);
-	expect(specs[0]!.simulate).toMatchObject({maxConcurrent: 2, dialect: 'openai', rps: 10});
+	expect(specs[0]!.simulate).toMatchObject({maxConcurrent: 2, dialect: 'openai'});
+	expect(effectiveRps(specs[0]!.simulate)).toBe(10);
 });
 
 test('targets carry the key each provider accepts', async () => {

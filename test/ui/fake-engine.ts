@@ -11,6 +11,7 @@ export function lane(name: string, overrides: Partial<LaneSnapshot> = {}): LaneS
 		qps: 3.2, errorRate: 0.02, requests: 140, rateLimited: 3, retries: 4,
 		latencyP50Ms: 820, latencyP95Ms: 2100, etaMs: 185_000,
 		qpsHistory: Array.from({length: 60}, (_, index) => (index * 7) % 11),
+		tokensPerMinute: 0, outages: 0, downMs: 0, probes: 0, outageFailures: 0,
 		...overrides,
 	};
 }

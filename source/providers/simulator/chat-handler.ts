@@ -4,6 +4,7 @@ import {parseChatBody, type ChatBody} from './chat-request.js';
 import {completionBody, type Dialect, type Failure, failureResponse} from './dialects.js';
 import {Exchange, type ExchangeContext} from './exchange.js';
 import {readBody} from './http-io.js';
+import {estimateTokens} from '../token-estimate.js';
 import type {ProviderState} from './provider-state.js';
 
 /** The simulator's context plus a way to read its clock and number responses. */
@@ -54,25 +55,28 @@ export async function handleChat(context: ChatContext, state: ProviderState, req
 	const refused = reasoningModelRefusal(apiName, parsed);
 	if (refused) return fail({kind: 'bad_request', message: refused});
 
+	state.advanceTo(context.elapsed(), context.now());
+	// Real providers send their budget on every response, errors included.
+	const withBudget = () => ({...headers, ...state.limits.headers(context.now())});
 	const outage = state.outageStatus(context.elapsed());
 	if (outage !== undefined) {
-		return exchange.answerLater(state.drawErrorLatency(), () => ({...failureResponse(route.dialect, {kind: 'server_error', status: outage}), headers}));
+		return exchange.answerLater(state.drawErrorLatency(), () => ({...failureResponse(route.dialect, {kind: 'server_error', status: outage}), headers: withBudget()}));
 	}
 
-	const admission = state.limits.tryAcquire(context.now());
+	const admission = state.limits.tryAcquire(context.now(), estimateTokens(parsed));
 	if (!admission.ok) {
 		const waitMs = Math.max(1, Math.ceil(admission.retryAfterMs));
-		return fail({kind: 'rate_limit', retryAfterMs: waitMs}, {
-			...state.limits.headers(context.now()),
+		return fail({kind: 'rate_limit', retryAfterMs: waitMs, tokens: admission.reason === 'tokens'}, {
+			...withBudget(),
 			'retry-after': String(Math.ceil(waitMs / 1000)),
-			'retry-after-ms': String(waitMs),
+			...(route.dialect === 'azure' ? {'x-ms-retry-after-ms': String(waitMs)} : {'retry-after-ms': String(waitMs)}),
 		});
 	}
 
 	exchange.holdSlot();
 	const errorStatus = state.drawError();
 	if (errorStatus !== undefined) {
-		return exchange.answerLater(state.drawErrorLatency(), () => ({...failureResponse(route.dialect, {kind: 'server_error', status: errorStatus}), headers}));
+		return exchange.answerLater(state.drawErrorLatency(), () => ({...failureResponse(route.dialect, {kind: 'server_error', status: errorStatus}), headers: withBudget()}));
 	}
 
 	exchange.answerLater(state.drawLatency(), () => {
@@ -81,7 +85,7 @@ export async function handleChat(context: ChatContext, state: ProviderState, req
 		return {
 			status: 200,
 			body: completionBody({id: `chatcmpl-${headers['x-request-id']}`, model: apiName, createdSeconds: Math.floor(Date.now() / 1000), promptTokens: tokens(promptChars), ...answer}),
-			headers: {...headers, ...state.limits.headers(context.now())},
+			headers: withBudget(),
 		};
 	});
 }

@@ -44,7 +44,7 @@ export type Failure =
 	| {kind: 'unknown_model'; model: string}
 	| {kind: 'bad_request'; message: string}
 	| {kind: 'missing_api_version'}
-	| {kind: 'rate_limit'; retryAfterMs: number}
+	| {kind: 'rate_limit'; retryAfterMs: number; tokens?: boolean}
 	| {kind: 'server_error'; status: number};
 
 /** The status and JSON body a real provider of this dialect answers for a failure. */
@@ -81,8 +81,8 @@ export function failureResponse(dialect: Dialect, failure: Failure): {status: nu
 		case 'rate_limit': {
 			const seconds = Math.max(1, Math.ceil(failure.retryAfterMs / 1000));
 			return dialect === 'azure'
-				? {status: 429, body: azureError('429', `Requests to the ChatCompletions_Create Operation have exceeded the call rate limit. Please retry after ${seconds} second${seconds === 1 ? '' : 's'}.`)}
-				: {status: 429, body: openaiError(`Rate limit reached for requests. Please try again in ${Math.ceil(failure.retryAfterMs)}ms.`, 'requests', 'rate_limit_exceeded')};
+				? {status: 429, body: azureError('429', `Requests to the ChatCompletions_Create Operation have exceeded ${failure.tokens ? 'token rate limit' : 'the call rate limit'}. Please retry after ${seconds} second${seconds === 1 ? '' : 's'}.`)}
+				: {status: 429, body: openaiError(`Rate limit reached for ${failure.tokens ? 'tokens' : 'requests'}. Please try again in ${Math.ceil(failure.retryAfterMs)}ms.`, failure.tokens ? 'tokens' : 'requests', 'rate_limit_exceeded')};
 		}
 
 		case 'server_error': {

@@ -1,51 +1,105 @@
 /** The limits of one provider, already scaled to real time. */
 export type LimitSettings = {
 	maxConcurrent: number;
-	/** Tokens added per real millisecond (rps / 1000 / timeScale). */
+	/** Requests added per real millisecond (rps / 1000 / timeScale). */
 	tokensPerMs: number;
-	/** Bucket size, at least 1 so a slow provider still accepts a request now and then. */
+	/** Request bucket size, at least 1 so a slow provider still accepts a request now and then. */
 	burst: number;
 	/** Suggested wait after a concurrency 429, in real ms. */
 	concurrencyRetryMs: number;
+	/** A tokens-per-minute quota, counted at admission (prompt estimate + max_tokens), when the provider has one. */
+	tokenBudget?: {perMs: number; size: number};
 };
 
 /** Rate-limit headers in the names OpenAI uses. */
-export type LimitHeaders = {
-	'x-ratelimit-limit-requests': string;
-	'x-ratelimit-remaining-requests': string;
-	'x-ratelimit-reset-requests': string;
-};
+export type LimitHeaders = Record<string, string>;
 
 /** The outcome of asking for a slot and a token: admitted, or refused with a wait in real ms. */
-export type Admission = {ok: true} | {ok: false; reason: 'concurrency' | 'rate'; retryAfterMs: number};
+export type Admission = {ok: true} | {ok: false; reason: 'concurrency' | 'rate' | 'tokens'; retryAfterMs: number};
+
+/** A bucket of `size` units refilled at `perMs`; time is passed in. */
+class Bucket {
+	level: number;
+	#updatedAt: number;
+
+	constructor(public perMs: number, public size: number, now: number) {
+		this.level = size;
+		this.#updatedAt = now;
+	}
+
+	refill(now: number): void {
+		const elapsed = Math.max(0, now - this.#updatedAt);
+		this.level = Math.min(this.size, this.level + (elapsed * this.perMs));
+		this.#updatedAt = now;
+	}
+
+	/** Real ms until `units` are there. */
+	waitFor(units: number): number {
+		return Math.max(0, (units - this.level) / this.perMs);
+	}
+
+	headers(kind: 'requests' | 'tokens'): LimitHeaders {
+		return {
+			[`x-ratelimit-limit-${kind}`]: String(Math.floor(this.size)),
+			[`x-ratelimit-remaining-${kind}`]: String(Math.max(0, Math.floor(this.level))),
+			[`x-ratelimit-reset-${kind}`]: formatDuration((this.size - this.level) / this.perMs),
+		};
+	}
+}
 
 /**
- * One budget shared by all models of a provider, as real providers do: a cap on requests in flight and a
- * token bucket on the request rate. Time is passed in, so it is testable without waiting.
+ * One budget shared by all models of a provider, as real providers do: a cap on requests in flight, a bucket
+ * on the request rate and, when the provider has a token quota, a bucket of tokens that each request draws
+ * its estimate from at admission, as Azure OpenAI counts it. Time is passed in, so it is testable without waiting.
  */
 export class ProviderLimits {
 	inFlight = 0;
 	maxInFlight = 0;
-	private tokens: number;
-	private updatedAt: number;
+	#settings: LimitSettings;
+	readonly #requests: Bucket;
+	#tokens: Bucket | undefined;
 
-	constructor(private readonly settings: LimitSettings, now: number) {
-		this.tokens = settings.burst;
-		this.updatedAt = now;
+	constructor(settings: LimitSettings, now: number) {
+		this.#settings = settings;
+		this.#requests = new Bucket(settings.tokensPerMs, settings.burst, now);
+		this.#tokens = settings.tokenBudget ? new Bucket(settings.tokenBudget.perMs, settings.tokenBudget.size, now) : undefined;
 	}
 
-	/** Takes a slot and a token, or says why not and how long to wait. Takes nothing on refusal. */
-	tryAcquire(now: number): Admission {
-		this.refill(now);
-		if (this.inFlight >= this.settings.maxConcurrent) {
-			return {ok: false, reason: 'concurrency', retryAfterMs: this.settings.concurrencyRetryMs};
+	/** The provider changes its limits (a scheduled change): what was spent stays spent. */
+	update(settings: LimitSettings, now: number): void {
+		this.#refill(now);
+		this.#settings = settings;
+		this.#requests.perMs = settings.tokensPerMs;
+		this.#requests.size = settings.burst;
+		this.#requests.level = Math.min(this.#requests.level, settings.burst);
+		if (!settings.tokenBudget) {
+			this.#tokens = undefined;
+		} else if (this.#tokens) {
+			this.#tokens.perMs = settings.tokenBudget.perMs;
+			this.#tokens.size = settings.tokenBudget.size;
+			this.#tokens.level = Math.min(this.#tokens.level, settings.tokenBudget.size);
+		} else {
+			this.#tokens = new Bucket(settings.tokenBudget.perMs, settings.tokenBudget.size, now);
+		}
+	}
+
+	get settings(): LimitSettings {
+		return this.#settings;
+	}
+
+	/** Takes a slot, a request and `tokens` from the token quota, or says why not and how long to wait. Takes nothing on refusal. */
+	tryAcquire(now: number, tokens = 0): Admission {
+		this.#refill(now);
+		if (this.inFlight >= this.#settings.maxConcurrent) {
+			return {ok: false, reason: 'concurrency', retryAfterMs: this.#settings.concurrencyRetryMs};
 		}
 
-		if (this.tokens < 1) {
-			return {ok: false, reason: 'rate', retryAfterMs: (1 - this.tokens) / this.settings.tokensPerMs};
-		}
-
-		this.tokens -= 1;
+		if (this.#requests.level < 1) return {ok: false, reason: 'rate', retryAfterMs: this.#requests.waitFor(1)};
+		// A request larger than the whole quota could never be admitted: it is weighed as the whole quota.
+		const weight = this.#tokens ? Math.min(tokens, this.#tokens.size) : 0;
+		if (this.#tokens && this.#tokens.level < weight) return {ok: false, reason: 'tokens', retryAfterMs: this.#tokens.waitFor(weight)};
+		this.#requests.level -= 1;
+		if (this.#tokens) this.#tokens.level -= weight;
 		this.inFlight++;
 		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
 		return {ok: true};
@@ -56,21 +110,15 @@ export class ProviderLimits {
 		this.inFlight = Math.max(0, this.inFlight - 1);
 	}
 
-	/** The x-ratelimit-* headers now: bucket size, whole tokens left, time until the bucket is full. */
+	/** The x-ratelimit-* headers now: bucket size, whole units left, time until the bucket is full. */
 	headers(now: number): LimitHeaders {
-		this.refill(now);
-		const resetMs = (this.settings.burst - this.tokens) / this.settings.tokensPerMs;
-		return {
-			'x-ratelimit-limit-requests': String(Math.floor(this.settings.burst)),
-			'x-ratelimit-remaining-requests': String(Math.floor(this.tokens)),
-			'x-ratelimit-reset-requests': formatDuration(resetMs),
-		};
+		this.#refill(now);
+		return {...this.#requests.headers('requests'), ...this.#tokens?.headers('tokens')};
 	}
 
-	private refill(now: number): void {
-		const elapsed = Math.max(0, now - this.updatedAt);
-		this.tokens = Math.min(this.settings.burst, this.tokens + (elapsed * this.settings.tokensPerMs));
-		this.updatedAt = now;
+	#refill(now: number): void {
+		this.#requests.refill(now);
+		this.#tokens?.refill(now);
 	}
 }
 

@@ -1,6 +1,7 @@
 import type {SimulateConfig} from '../../config/schema.js';
 import {sampleLatency} from './latency.js';
-import {ProviderLimits} from './provider-limits.js';
+import {effectiveRps} from './effective-rps.js';
+import {type LimitSettings, ProviderLimits} from './provider-limits.js';
 import {hash32, seededRandom} from './random.js';
 import type {SimStats, SimulatedProviderSpec} from './types.js';
 
@@ -32,17 +33,46 @@ export class ProviderState {
 			if (!this.byApiName.has(apiName)) this.byApiName.set(apiName, model);
 		}
 
-		const {rps, burst, maxConcurrent, latencyMs} = spec.simulate;
-		this.limits = new ProviderLimits({
-			maxConcurrent,
-			// The budget runs on scaled time, so a run behaves the same at any timeScale, only faster.
-			tokensPerMs: rps / 1000 / timeScale,
-			burst: Math.max(1, burst ?? rps),
-			// A slot frees up about every median latency / slots.
-			concurrencyRetryMs: Math.max(1, (latencyMs * timeScale) / maxConcurrent),
-		}, now);
+		this.#current = {maxConcurrent: spec.simulate.maxConcurrent, rps: spec.simulate.rps, tpm: spec.simulate.tpm};
+		this.limits = new ProviderLimits(this.#settings(), now);
+		this.#changes = [...spec.simulate.changes].sort((a, b) => a.atSeconds - b.atSeconds);
 		// Each provider has its own stream, so one provider's traffic does not change another's randomness.
 		this.random = seededRandom((seed ^ hash32(spec.name)) >>> 0);
+	}
+
+	readonly #changes: SimulateConfig['changes'];
+	#current: {maxConcurrent: number; rps?: number; tpm?: number};
+
+	/** Applies the scheduled limit changes due by `elapsedMs` (since the simulator started). */
+	advanceTo(elapsedMs: number, now: number): void {
+		let changed = false;
+		while (this.#changes.length > 0 && elapsedMs >= this.#changes[0]!.atSeconds * 1000 * this.timeScale) {
+			const {atSeconds, ...limits} = this.#changes.shift()!;
+			this.#current = {...this.#current, ...Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined))};
+			changed = true;
+		}
+
+		if (changed) this.limits.update(this.#settings(), now);
+	}
+
+	/** The provider's limits in force, in the config's units (rps, tpm). */
+	get current(): {maxConcurrent: number; rps: number; tpm?: number} {
+		return {...this.#current, rps: effectiveRps({...this.#current, dialect: this.simulate.dialect})};
+	}
+
+	#settings(): LimitSettings {
+		const {maxConcurrent, rps, tpm} = this.current;
+		const {latencyMs, burst} = this.simulate;
+		return {
+			maxConcurrent,
+			// The budget runs on scaled time, so a run behaves the same at any timeScale, only faster.
+			tokensPerMs: rps / 1000 / this.timeScale,
+			burst: Math.max(1, burst ?? rps),
+			// A slot frees up about every median latency / slots.
+			concurrencyRetryMs: Math.max(1, (latencyMs * this.timeScale) / maxConcurrent),
+			// Azure checks its quota over short windows (a sixth of the minute's tokens at once); OpenAI per minute.
+			...(tpm === undefined ? {} : {tokenBudget: {perMs: tpm / 60_000 / this.timeScale, size: this.simulate.dialect === 'azure' ? tpm / 6 : tpm}}),
+		};
 	}
 
 	/** The config model name for a name sent to the API, if the provider has it. */

@@ -1,0 +1,47 @@
+import type {Clock} from '../clock.js';
+import {AimdLimit} from './aimd-limit.js';
+import type {Limit, LimitChange, LimitSample} from './limit.js';
+
+/**
+ * Adaptive control off: the operator's number is a ceiling the lane never goes above, not a promise to keep
+ * that many in flight whatever the provider says. A 429 brings it down as far as the provider's slots, and
+ * it climbs back to the ceiling (never past it) once the provider has room: a lane fixed at 64 against a
+ * provider that takes 8 sends about 8, not 64 into 429s.
+ */
+export class CeilingLimit implements Limit {
+	readonly #inner: AimdLimit;
+
+	constructor(clock: Clock, options: {ceiling: number; min: number}) {
+		this.#inner = new AimdLimit(clock, {initial: options.ceiling, min: Math.min(options.min, options.ceiling), max: options.ceiling, slowStart: false});
+	}
+
+	get limit(): number {
+		return this.#inner.limit;
+	}
+
+	get min(): number {
+		return this.#inner.min;
+	}
+
+	/** The operator's number. */
+	get max(): number {
+		return this.#inner.max;
+	}
+
+	get windowMs(): number {
+		return this.#inner.windowMs;
+	}
+
+	set(value: number): void {
+		this.#inner.set(value);
+		this.#inner.setMax(value);
+	}
+
+	noteDispatch(inFlight: number): void {
+		this.#inner.noteDispatch(inFlight);
+	}
+
+	onSample(sample: LimitSample): LimitChange | undefined {
+		return this.#inner.onSample(sample);
+	}
+}

@@ -1,0 +1,33 @@
+import type {LimitCause} from '../types.js';
+
+export type LimitChange = {from: number; to: number; cause: LimitCause};
+
+/** What a request's outcome tells a concurrency limit. */
+export type LimitSample =
+	| {kind: 'success'; latencyMs: number}
+	/**
+	 * The provider refused for its budget (429). `cause` is what its headers say was spent: the rate (requests
+	 * or tokens), in-flight slots, or unknown. `admitted` counts the lane's requests sent before this one and
+	 * still in flight when its refusal came back: the provider's slots this lane holds.
+	 */
+	| {kind: 'overload'; cause: 'concurrency' | 'rate' | 'unknown'; sentAt: number; admitted: number}
+	/** A transient failure; `errorShare` of the `samples` recent outcomes failed. */
+	| {kind: 'error'; sentAt: number; errorShare: number; samples: number};
+
+/**
+ * A lane's in-flight limit, as a policy (Netflix concurrency-limits' `Limit`): the lane tells it what happened
+ * and applies the number it gives. Implementations: `AimdLimit` (adaptive) and `CeilingLimit` (adaptive off).
+ */
+export type Limit = {
+	readonly limit: number;
+	readonly min: number;
+	readonly max: number;
+	/** Smoothed latency of successes: the time constant of every window (1 s until the first success). */
+	readonly windowMs: number;
+	/** The operator's number: it stands as the new limit, and the bounds widen to take it. */
+	set(value: number): void;
+	/** A request was sent; `inFlight` counts it. */
+	noteDispatch(inFlight: number): void;
+	/** Returns a change when the sample moves the limit. */
+	onSample(sample: LimitSample): LimitChange | undefined;
+};

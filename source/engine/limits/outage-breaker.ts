@@ -1,0 +1,119 @@
+/** closed: the provider answers. open: it is down, nothing is sent until the next probe. probing: one probe is out. */
+export type BreakerState = 'closed' | 'open' | 'probing';
+
+export type BreakerOptions = {
+	/** Consecutive failures (5xx, timeouts, connection errors) that mark the provider as down. */
+	failures: number;
+	/** Longest wait between probes. */
+	maxProbeMs: number;
+};
+
+/** Before any success the lane has no latency to go by. */
+const fallbackLatencyMs = 1000;
+/** The probe cap is this many healthy latencies (within maxProbeMs): a minute for 2 s answers. */
+const capLatencies = 30;
+
+/**
+ * Provider-wide outage detection, after Envoy's outlier detection (consecutive_5xx, an ejection time that
+ * grows) and resilience4j's half-open state, but gating every dispatch, first attempts included: a provider
+ * that is down gets one probe at a time, at an interval taken from its healthy latency that doubles (with
+ * jitter) up to a cap, and the first success closes it again.
+ */
+export class OutageBreaker {
+	#state: BreakerState = 'closed';
+	#consecutive = 0;
+	#intervalMs = 0;
+	#nextProbeAt = 0;
+	#downSince: number | undefined;
+	#trips = 0;
+	#downMs = 0;
+	#probes = 0;
+
+	constructor(private readonly options: BreakerOptions, private readonly random: () => number) {}
+
+	get state(): BreakerState {
+		return this.#state;
+	}
+
+	/** The wait between probes now, while open or probing. */
+	get probeEveryMs(): number | undefined {
+		return this.#state === 'closed' ? undefined : this.#intervalMs;
+	}
+
+	/** When the next probe may go (clock ms), while open. */
+	get nextProbeAt(): number | undefined {
+		return this.#state === 'open' ? this.#nextProbeAt : undefined;
+	}
+
+	get downSince(): number | undefined {
+		return this.#downSince;
+	}
+
+	/** Times the provider went down, milliseconds it was down (closed outages), probes sent. */
+	counters(now: number): {outages: number; downMs: number; probes: number} {
+		const open = this.#downSince === undefined ? 0 : now - this.#downSince;
+		return {outages: this.#trips, downMs: this.#downMs + open, probes: this.#probes};
+	}
+
+	/** Whether a request may go now; in the open state past the probe time, that request is the probe. */
+	allows(now: number): boolean {
+		return this.#state === 'closed' || (this.#state === 'open' && now >= this.#nextProbeAt);
+	}
+
+	/** A request went out; returns true if it is the probe. */
+	noteSent(now: number): boolean {
+		if (this.#state !== 'open' || now < this.#nextProbeAt) return false;
+		this.#state = 'probing';
+		this.#probes++;
+		return true;
+	}
+
+	/** The provider answered: returns true if that ends an outage. */
+	onSuccess(now: number): boolean {
+		this.#consecutive = 0;
+		if (this.#state === 'closed') return false;
+		this.#state = 'closed';
+		this.#downMs += now - (this.#downSince ?? now);
+		this.#downSince = undefined;
+		return true;
+	}
+
+	/**
+	 * A request failed as an outage would (5xx, timeout, connection). Returns true if this marks the provider
+	 * as down. `wasProbe` says it was the probe; `healthyLatencyMs` is the lane's latency when all was well.
+	 */
+	onFailure(now: number, wasProbe: boolean, healthyLatencyMs: number | undefined): boolean {
+		this.#consecutive++;
+		if (this.#state === 'probing' && wasProbe) {
+			this.#intervalMs = Math.min(this.#cap(healthyLatencyMs), this.#intervalMs * 2);
+			this.#schedule(now);
+			return false;
+		}
+
+		if (this.#state !== 'closed' || this.#consecutive < this.options.failures) return false;
+		this.#state = 'open';
+		this.#trips++;
+		this.#downSince = now;
+		this.#intervalMs = Math.min(this.#cap(healthyLatencyMs), 2 * (healthyLatencyMs ?? fallbackLatencyMs));
+		this.#schedule(now);
+		return true;
+	}
+
+	/** A probe that ended without an answer either way (aborted): the next one may go at once. */
+	onProbeLost(now: number): void {
+		if (this.#state === 'probing') {
+			this.#state = 'open';
+			this.#nextProbeAt = now;
+		}
+	}
+
+	#cap(healthyLatencyMs: number | undefined): number {
+		return Math.min(this.options.maxProbeMs, capLatencies * (healthyLatencyMs ?? fallbackLatencyMs));
+	}
+
+	#schedule(now: number): void {
+		this.#state = 'open';
+		// ±20%: lanes (and runners) that went down together do not probe in step.
+		this.#nextProbeAt = now + (this.#intervalMs * (0.8 + (0.4 * this.random())));
+	}
+}

@@ -1,0 +1,88 @@
+import type {RateLimitInfo} from '../../providers/rate-limit-headers.js';
+import type {Clock} from '../clock.js';
+import {TokenBucket} from '../token-bucket.js';
+import {BudgetMirror} from './budget-mirror.js';
+
+export type PacerOptions = {
+	/** The configured requests-per-second cap. */
+	qps?: number;
+	/** The configured tokens-per-minute quota. */
+	tpm?: number;
+};
+
+/**
+ * Every rate a lane keeps to, in one place: the configured qps and tpm, the provider's own request and token
+ * budgets as its headers report them, and a ramp after a provider-wide pause, so the slots a pause freed are
+ * handed out across one latency window instead of all at once.
+ */
+export class Pacer {
+	readonly #qps: TokenBucket;
+	readonly #tpm: TokenBucket | undefined;
+	readonly #requests = new BudgetMirror();
+	readonly #tokens = new BudgetMirror();
+	#rampUntil = 0;
+	#rampNextAt = 0;
+	#rampSpacingMs = 0;
+
+	constructor(private readonly clock: Clock, options: PacerOptions) {
+		this.#qps = new TokenBucket(clock, options.qps);
+		// A second's worth of tokens at once: Azure checks its quota over windows of a few seconds.
+		this.#tpm = options.tpm === undefined ? undefined : new TokenBucket(clock, options.tpm / 60, {burstSeconds: 1});
+	}
+
+	get qps(): number | undefined {
+		return this.#qps.rate;
+	}
+
+	get tpm(): number | undefined {
+		return this.#tpm?.rate === undefined ? undefined : this.#tpm.rate * 60;
+	}
+
+	/** The provider's request and token rates as its headers tell them (per second). */
+	get learned(): {requestsPerSecond?: number; tokensPerSecond?: number} {
+		return {requestsPerSecond: this.#requests.ratePerSecond, tokensPerSecond: this.#tokens.ratePerSecond};
+	}
+
+	/** Milliseconds until a request of `tokens` may go. */
+	delayMs(tokens: number): number {
+		const now = this.clock.now();
+		const ramp = this.#rampUntil > now ? Math.max(0, this.#rampNextAt - now) : 0;
+		return Math.max(
+			ramp,
+			this.#qps.delayMs(),
+			this.#tpm?.delayMs(tokens) ?? 0,
+			this.#requests.delayMs(now),
+			this.#tokens.delayMs(now, tokens),
+		);
+	}
+
+	/** A request of `tokens` goes now. */
+	take(tokens: number): void {
+		const now = this.clock.now();
+		this.#qps.tryTake();
+		this.#tpm?.tryTake(tokens);
+		this.#requests.take(now);
+		this.#tokens.take(now, tokens);
+		if (this.#rampUntil > now) this.#rampNextAt = Math.max(this.#rampNextAt, now) + this.#rampSpacingMs;
+	}
+
+	/** The provider's numbers from a response. */
+	observe(info: RateLimitInfo | undefined): void {
+		if (!info) return;
+		const now = this.clock.now();
+		if (info.requests) this.#requests.sync(info.requests, now);
+		if (info.tokens) this.#tokens.sync(info.tokens, now);
+	}
+
+	/** After a pause: hand out `slots` dispatches evenly across `windowMs`. */
+	ramp(windowMs: number, slots: number): void {
+		const now = this.clock.now();
+		this.#rampUntil = now + windowMs;
+		this.#rampNextAt = now;
+		this.#rampSpacingMs = windowMs / Math.max(1, slots);
+	}
+
+	setQps(qps: number | undefined): void {
+		this.#qps.setRate(qps);
+	}
+}

@@ -102,9 +102,65 @@ CREATE TABLE run_locks (
 ) STRICT;
 `;
 
+// SQLite cannot change a CHECK constraint in place: the three tables are rebuilt with the new classes.
+const outageClasses = `
+CREATE TABLE results_new (
+	run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	model TEXT NOT NULL,
+	test_id TEXT NOT NULL,
+	provider TEXT NOT NULL,
+	status TEXT NOT NULL CHECK (status IN ('passed', 'failed', 'errored')),
+	answer TEXT,
+	latency_ms REAL,
+	attempts INTEGER NOT NULL CHECK (attempts >= 0),
+	prompt_tokens INTEGER,
+	completion_tokens INTEGER,
+	error_class TEXT CHECK (error_class IN ('rate_limit', 'transient', 'outage', 'permanent', 'auth', 'unreachable')),
+	error_message TEXT,
+	finished_at INTEGER NOT NULL,
+	PRIMARY KEY (run_id, model, test_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO results_new SELECT * FROM results;
+DROP TABLE results;
+ALTER TABLE results_new RENAME TO results;
+
+CREATE TABLE attempts_new (
+	id INTEGER PRIMARY KEY,
+	run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	provider TEXT NOT NULL,
+	model TEXT NOT NULL,
+	test_id TEXT NOT NULL,
+	attempt INTEGER NOT NULL,
+	outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'rate_limit', 'transient', 'outage', 'permanent', 'auth', 'unreachable')),
+	status INTEGER,
+	latency_ms REAL NOT NULL,
+	retry_after_ms REAL,
+	error_message TEXT,
+	at INTEGER NOT NULL
+) STRICT;
+INSERT INTO attempts_new SELECT * FROM attempts;
+DROP TABLE attempts;
+ALTER TABLE attempts_new RENAME TO attempts;
+CREATE INDEX attempts_by_run ON attempts (run_id);
+
+CREATE TABLE events_new (
+	id INTEGER PRIMARY KEY,
+	run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	at INTEGER NOT NULL,
+	lane TEXT,
+	kind TEXT NOT NULL CHECK (kind IN ('limit', 'operator', 'lane_stopped', 'batch', 'rate_limited', 'state', 'outage')),
+	detail_json TEXT NOT NULL CHECK (json_valid(detail_json))
+) STRICT;
+INSERT INTO events_new SELECT * FROM events;
+DROP TABLE events;
+ALTER TABLE events_new RENAME TO events;
+CREATE INDEX events_by_run ON events (run_id, at);
+`;
+
 /** Every schema step, in order. */
 export const MIGRATIONS: readonly Migration[] = [
 	{version: 1, description: 'runs, lanes, results, attempts, events and locks', sql: initialSchema},
+	{version: 2, description: 'outage and unreachable failures, outage events', sql: outageClasses},
 ];
 
 /** The schema version a list of migrations leads to. */

@@ -136,7 +136,7 @@ export type AttemptValues = [
 	status: number | null, latencyMs: number, retryAfterMs: number | null, errorMessage: string | null, at: number,
 ];
 
-const outcomes = new Set<string>(['ok', 'rate_limit', 'transient', 'permanent', 'auth']);
+const outcomes = new Set<string>(['ok', 'rate_limit', 'transient', 'outage', 'permanent', 'auth', 'unreachable']);
 
 /**
  * The row for one attempt, checked now: attempts are written later in a batch, and one bad row would
@@ -154,9 +154,9 @@ export function attemptValues(runId: string, attempt: AttemptRecord): AttemptVal
 }
 
 /** The engine events that belong in the audit trail; attempts and results have tables of their own. */
-export type StoredEvent = Extract<EngineEvent, {type: 'limit' | 'operator' | 'lane_stopped' | 'batch' | 'rate_limited' | 'state'}>;
+export type StoredEvent = Extract<EngineEvent, {type: 'limit' | 'operator' | 'lane_stopped' | 'batch' | 'rate_limited' | 'state' | 'outage'}>;
 
-const storedKinds = new Set<string>(['limit', 'operator', 'lane_stopped', 'batch', 'rate_limited', 'state']);
+const storedKinds = new Set<string>(['limit', 'operator', 'lane_stopped', 'batch', 'rate_limited', 'state', 'outage']);
 
 /** Parameters of `insertEvent`. */
 export type EventParams = {runId: string; at: number; lane: string | null; kind: StoredEvent['type']; detail: string};

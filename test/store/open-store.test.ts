@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import Database from 'better-sqlite3';
 import {describe, expect, test} from 'vitest';
 import {InputError} from '../../source/config/input-error.js';
-import {LANES_APPLICATION_ID, LANES_TABLES} from '../../source/store/migrations.js';
+import {LANES_APPLICATION_ID, LANES_TABLES, latestVersion, MIGRATIONS, migrate} from '../../source/store/migrations.js';
 import {openDatabase} from '../../source/store/open-database.js';
 import {openStore} from '../../source/store/index.js';
 import {result, runInput, snapshotFile, temporaryDirectory, track} from './helpers.js';
@@ -42,6 +42,28 @@ function expectRefused(path: string, directory: string, message: RegExp): void {
 	expect(after.bytes.equals(before.bytes)).toBe(true);
 }
 
+describe('migrating', () => {
+	test('a schema-1 database keeps every row and takes outage failures after the upgrade', () => {
+		const path = join(temporaryDirectory(), 'old.db');
+		const db = new Database(path);
+		db.pragma('journal_mode = WAL');
+		migrate(db, path, MIGRATIONS.slice(0, 1));
+		db.prepare(`INSERT INTO runs (id, started_at, status, config_json, config_path, suite_path, suite_hash, models_json, test_ids_json, item_count)
+			VALUES ('r1', 1, 'interrupted', '{}', 'c.json', 's.jsonl', 'h', '[{"name":"m1","provider":"p","apiModel":"m1"}]', '["t1","t2","t3"]', 3)`).run();
+		db.prepare(`INSERT INTO results (run_id, model, test_id, provider, status, attempts, finished_at) VALUES ('r1', 'm1', 't1', 'p', 'passed', 1, 2)`).run();
+		db.close();
+		const store = track(openStore(path));
+		store.recordResult('r1', result('m1', 't2', 'errored', {errorClass: 'outage', errorMessage: 'HTTP 503'}));
+		store.recordResult('r1', result('m1', 't3', 'errored', {errorClass: 'unreachable', errorMessage: 'cannot reach'}));
+		store.close();
+		expect(inspect(path).userVersion).toBe(latestVersion(MIGRATIONS));
+		const reopened = track(openStore(path));
+		expect(reopened.results('r1').map(row => [row.testId, row.status, row.errorClass ?? null])).toEqual([
+			['t1', 'passed', null], ['t2', 'errored', 'outage'], ['t3', 'errored', 'unreachable'],
+		]);
+	});
+});
+
 describe('creating', () => {
 	test('creates the directories, the file and the schema, marked with user_version and application_id', () => {
 		const directory = temporaryDirectory();
@@ -49,7 +71,7 @@ describe('creating', () => {
 		track(openStore(path)).close();
 		// Nothing but the database is left next to it (no temporary file, no -wal after close).
 		expect(readdirSync(join(directory, 'a', 'b'))).toEqual(['runs.db']);
-		expect(inspect(path)).toEqual({userVersion: 1, applicationId: LANES_APPLICATION_ID, journalMode: 'wal', tables: [...LANES_TABLES].sort()});
+		expect(inspect(path)).toEqual({userVersion: latestVersion(MIGRATIONS), applicationId: LANES_APPLICATION_ID, journalMode: 'wal', tables: [...LANES_TABLES].sort()});
 	});
 
 	test('sets WAL, foreign keys and the busy timeout on the connection', () => {
@@ -90,7 +112,7 @@ describe('creating', () => {
 		const path = join(temporaryDirectory(), 'runs.db');
 		writeFileSync(path, '');
 		track(openStore(path)).close();
-		expect(inspect(path).userVersion).toBe(1);
+		expect(inspect(path).userVersion).toBe(latestVersion(MIGRATIONS));
 	});
 
 	test('read-only: a missing file is refused and not created', () => {
@@ -119,7 +141,7 @@ describe('refusing without changing the file', () => {
 		const db = new Database(path);
 		db.pragma('user_version = 7');
 		db.close();
-		expectRefused(path, directory, /^.*x\.db was written by a newer version of lanes \(schema 7, this one knows 1\); use a newer lanes or another --db$/);
+		expectRefused(path, directory, new RegExp(`^.*x\\.db was written by a newer version of lanes \\(schema 7, this one knows ${latestVersion(MIGRATIONS)}\\); use a newer lanes or another --db$`));
 	});
 
 	test('a text file', () => {

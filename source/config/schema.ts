@@ -43,7 +43,7 @@ const laneFields = {
 const outage = z.strictObject({
 	atSeconds: z.number().nonnegative().describe('Start of the outage, seconds after the simulator starts (before timeScale).'),
 	forSeconds: z.number().positive().describe('Length of the outage in seconds (before timeScale).'),
-	status: z.number().int().min(500).max(599).default(503).describe('HTTP status answered during the outage.'),
+	status: z.number().int().refine(status => status === 429 || (status >= 500 && status <= 599), 'expected 429 or a 5xx status').default(503).describe('HTTP status answered during the outage: a 5xx, or 429 for a storm of refusals (with Retry-After).'),
 });
 
 const limitChange = z.strictObject({
@@ -120,7 +120,7 @@ export const configSchema = z
 		retry: z
 			.strictObject({
 				maxAttempts: positiveInt.default(8).describe('Attempts per item for transient failures before it counts as errored.'),
-				baseDelayMs: z.number().nonnegative().default(1000).describe('First backoff delay; doubles each attempt, with full jitter.'),
+				baseDelayMs: z.number().nonnegative().default(1000).describe('First backoff delay, at most: a lane whose provider answers faster waits twice its latency instead. Doubles each attempt, with full jitter.'),
 				maxDelayMs: z.number().nonnegative().default(60_000).describe('Longest backoff delay, and the longest Retry-After honoured.'),
 			})
 			.default({maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 60_000})

@@ -471,7 +471,7 @@ export class Lane {
 			item.rateLimits++;
 		}
 
-		const step = retryStep(error, item, retry, random);
+		const step = retryStep(error, item, this.#retrySettings(retry), random);
 		if (step.kind === 'wait-lane') {
 			const waitMs = this.#stormWait(step.waitMs, sentAt);
 			this.#coolUntil = Math.max(this.#coolUntil, now + waitMs);
@@ -520,7 +520,7 @@ export class Lane {
 			return;
 		}
 
-		const {baseDelayMs, maxDelayMs} = this.#context.retry;
+		const {baseDelayMs, maxDelayMs} = this.#retrySettings(this.#context.retry);
 		item.outageFailures++;
 		this.#retryLater(item, backoffDelayMs(this.#unreachableInARow, baseDelayMs, maxDelayMs, this.#context.random));
 	}
@@ -550,6 +550,15 @@ export class Lane {
 		const windowMs = this.#limit.windowMs;
 		const escalated = Math.min(stormCapWindows * windowMs, windowMs * (2 ** (this.#stormRefusals - 3)));
 		return Math.max(retryAfterMs, Math.min(this.#context.retry.maxDelayMs, escalated * (0.8 + (0.4 * this.#context.random()))));
+	}
+
+	/**
+	 * The configured first backoff is a ceiling: a provider that answers in 20 ms is asked again after tens of
+	 * milliseconds, not a second, which would leave a fast lane's last retries trailing far behind its work.
+	 */
+	#retrySettings(retry: RetrySettings): RetrySettings {
+		if (!this.#answered) return retry;
+		return {...retry, baseDelayMs: Math.min(retry.baseDelayMs, 2 * this.#limit.windowMs)};
 	}
 
 	/** Requests sent before `sequence` and still in flight: the provider's slots this lane held when it refused. */

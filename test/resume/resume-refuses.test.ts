@@ -1,3 +1,4 @@
+import {latestVersion, MIGRATIONS} from '../../source/store/migrations.js';
 import {copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -68,7 +69,7 @@ describe.sequential('lanes resume refuses, exit 2, with the database left as it 
 		const newer = world.folder.file('newer.db');
 		copyFileSync(db, newer);
 		const connection = new Database(newer);
-		connection.pragma('user_version = 2');
+		connection.pragma(`user_version = ${latestVersion(MIGRATIONS) + 1}`);
 		connection.close();
 		const notes = world.folder.write('notes.txt', 'Shopping list\n- eggs\n- a database, maybe\n');
 		const beforeNewer = fingerprint(newer);
@@ -79,7 +80,7 @@ describe.sequential('lanes resume refuses, exit 2, with the database left as it 
 			runCli(['resume', runId, '--db', notes, '--plain', '--json'], world.cli),
 		]);
 
-		expect(refusal(newerExit)).toContain(`${newer} was written by a newer version of lanes (schema 2, this one knows 1)`);
+		expect(refusal(newerExit)).toContain(`${newer} was written by a newer version of lanes (schema ${latestVersion(MIGRATIONS) + 1}, this one knows ${latestVersion(MIGRATIONS)})`);
 		expect(fingerprint(newer)).toEqual(beforeNewer);
 		expect(refusal(notesExit)).toContain(`${notes} is not a lanes database`);
 		expect(fingerprint(notes)).toEqual(beforeNotes);

@@ -59,6 +59,11 @@ export async function handleChat(context: ChatContext, state: ProviderState, req
 	// Real providers send their budget on every response, errors included.
 	const withBudget = () => ({...headers, ...state.limits.headers(context.now())});
 	const outage = state.outageStatus(context.elapsed());
+	if (outage === 429) {
+		const waitMs = Math.max(1, Math.ceil(1000 * state.timeScale));
+		return fail({kind: 'rate_limit', retryAfterMs: waitMs}, {...withBudget(), 'retry-after': String(Math.ceil(waitMs / 1000)), 'retry-after-ms': String(waitMs)});
+	}
+
 	if (outage !== undefined) {
 		return exchange.answerLater(state.drawErrorLatency(), () => ({...failureResponse(route.dialect, {kind: 'server_error', status: outage}), headers: withBudget()}));
 	}

@@ -24,7 +24,7 @@ export class ProviderState {
 	/** API name (model id or deployment) -> config model name. */
 	private readonly byApiName = new Map<string, string>();
 
-	constructor(spec: SimulatedProviderSpec, private readonly timeScale: number, seed: number, now: number) {
+	constructor(spec: SimulatedProviderSpec, readonly timeScale: number, seed: number, now: number) {
 		this.name = spec.name;
 		this.simulate = spec.simulate;
 		this.apiKey = spec.simulate.apiKey ?? DEFAULT_SIMULATOR_KEY;

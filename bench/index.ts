@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import {benchAdaptive} from './adaptive.js';
+import {benchControl} from './control.js';
 import {targetLine, type SectionResult} from './format.js';
 import {benchOverhead} from './overhead.js';
 import {benchStore} from './store.js';
@@ -15,6 +16,7 @@ import {benchTui} from './tui.js';
 
 const sections: Record<string, () => Promise<SectionResult>> = {
 	adaptive: benchAdaptive,
+	control: benchControl,
 	overhead: benchOverhead,
 	store: benchStore,
 	tui: benchTui,

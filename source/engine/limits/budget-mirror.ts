@@ -12,10 +12,15 @@ export class BudgetMirror {
 	#perMs: number | undefined;
 	#updatedAt = 0;
 	#synced = false;
+	/**
+	 * Share of the estimated rate the copy refills at: whole-number headers cannot tell the rate exactly, so
+	 * each refusal the copy did not foresee trims it, and each answer gives a little back.
+	 */
+	#safety = 1;
 
 	/** Units per second the provider refills, when the headers have told it. */
 	get ratePerSecond(): number | undefined {
-		return this.#perMs === undefined ? undefined : this.#perMs * 1000;
+		return this.#perMs === undefined ? undefined : this.#perMs * this.#safety * 1000;
 	}
 
 	sync(window: RateLimitWindow, now: number): void {
@@ -25,12 +30,20 @@ export class BudgetMirror {
 		// stays while it is within that range, so rounding does not cost a unit at every response.
 		this.#level = this.#synced ? Math.min(window.remaining + 1, Math.max(window.remaining, this.#level)) : window.remaining;
 		this.#synced = true;
-		const spent = window.limit - window.remaining;
-		// Near full, rounding dominates (one unit missing in a tiny reset): only a half-spent budget tells the rate.
-		if (window.resetMs !== undefined && window.resetMs > 0 && spent >= Math.max(2, window.limit / 2)) {
+		this.#safety = Math.min(1, this.#safety + 0.002);
+		// The provider holds between `remaining` and one more, so the budget is spent by half a unit less on
+		// average than the whole numbers say. Near full, that rounding dominates: only a half-spent budget tells the rate.
+		const spent = window.limit - window.remaining - 0.5;
+		if (window.resetMs !== undefined && window.resetMs > 0 && spent >= Math.max(1.5, window.limit / 2)) {
 			const rate = spent / window.resetMs;
 			this.#perMs = this.#perMs === undefined ? rate : (0.7 * this.#perMs) + (0.3 * rate);
 		}
+	}
+
+	/** The provider refused for this budget although the copy had room: it refills slower than estimated. */
+	onRefused(): void {
+		this.#safety = Math.max(0.8, this.#safety * 0.97);
+		this.#level = Math.min(this.#level, 0);
 	}
 
 	/** Milliseconds until `need` units are there; 0 when they are, or when the rate is not known. */
@@ -38,7 +51,7 @@ export class BudgetMirror {
 		if (this.#perMs === undefined) return 0;
 		this.#refill(now);
 		const want = Math.min(need, this.#size);
-		return this.#level >= want ? 0 : (want - this.#level) / this.#perMs;
+		return this.#level >= want ? 0 : (want - this.#level) / (this.#perMs * this.#safety);
 	}
 
 	take(now: number, units = 1): void {
@@ -48,7 +61,7 @@ export class BudgetMirror {
 	}
 
 	#refill(now: number): void {
-		if (this.#perMs !== undefined) this.#level = Math.min(this.#size, this.#level + ((now - this.#updatedAt) * this.#perMs));
+		if (this.#perMs !== undefined) this.#level = Math.min(this.#size, this.#level + ((now - this.#updatedAt) * this.#perMs * this.#safety));
 		this.#updatedAt = now;
 	}
 }

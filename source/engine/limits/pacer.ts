@@ -74,6 +74,12 @@ export class Pacer {
 		if (info.tokens) this.#tokens.sync(info.tokens, now);
 	}
 
+	/** A 429 about the rate: the budget that ran out refills slower than its copy assumed. */
+	refused(info: RateLimitInfo | undefined, tokens: number): void {
+		if (info?.requests && info.requests.remaining < 1) this.#requests.onRefused();
+		if (info?.tokens && info.tokens.remaining < Math.min(tokens, info.tokens.limit)) this.#tokens.onRefused();
+	}
+
 	/** After a pause: hand out `slots` dispatches evenly across `windowMs`. */
 	ramp(windowMs: number, slots: number): void {
 		const now = this.clock.now();

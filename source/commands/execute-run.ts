@@ -2,14 +2,14 @@ import process from 'node:process';
 import type {Config} from '../config/schema.js';
 import {Engine} from '../engine/engine.js';
 import type {EngineEvent, ItemResult, LaneSnapshot, LaneSpec, RunStatus, TestCase} from '../engine/types.js';
-import {buildSummary} from '../report/build-summary.js';
-import {reportTable} from '../report/run-report.js';
-import {startPlainReporter} from '../report/plain-reporter.js';
+import {buildSummary} from '../summary/build-summary.js';
+import {reportTable} from '../summary/run-report.js';
+import {startPlainReporter} from '../plain/plain-reporter.js';
 import type {Store} from '../store/index.js';
 import type {LaneSettings} from '../store/types.js';
 import type {Connection} from './connect.js';
 import {exitCodeFor} from './exit-codes.js';
-import type {StoredReport} from './stored-summary.js';
+import type {StoredReport} from '../summary/stored-report.js';
 import {commandLine} from './invocation.js';
 
 export type OutputFlags = {plain: boolean; json: boolean};

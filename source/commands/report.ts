@@ -1,10 +1,10 @@
 import {existsSync} from 'node:fs';
 import process from 'node:process';
-import {InputError} from '../config/input-error.js';
-import {reportCsv, reportTable} from '../report/run-report.js';
+import {InputError} from '../errors/input-error.js';
+import {reportCsv, reportTable} from '../summary/run-report.js';
 import {openStore} from '../store/index.js';
 import {defaults} from './defaults.js';
-import {storedReport} from './stored-summary.js';
+import {storedReport} from '../summary/stored-report.js';
 
 const formats = ['table', 'csv', 'json'] as const;
 

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {EventLog} from './EventLog.js';
-import {clamp} from '../report/format.js';
+import {clamp} from '../text/format.js';
 import {Header, hasNotice, Notice, type RunInfo} from './Header.js';
 import {HelpOverlay, KeyFooter} from './KeyHelp.js';
 import {LaneView} from './LaneView.js';

@@ -1,6 +1,6 @@
 import {Text} from 'ink';
-import type {EventLine, Tone} from '../report/event-lines.js';
-import {formatClock} from '../report/format.js';
+import type {EventLine, Tone} from '../event-log/event-lines.js';
+import {formatClock} from '../text/format.js';
 
 const toneColor: Record<Tone, string | undefined> = {info: undefined, warn: 'yellow', error: 'red'};
 

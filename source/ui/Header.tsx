@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import type {EngineSnapshot} from '../engine/types.js';
-import {clamp, formatDuration, formatEta, formatPercent, truncate} from '../report/format.js';
+import {clamp, formatDuration, formatEta, formatPercent, truncate} from '../text/format.js';
 import {ProgressBar} from './ProgressBar.js';
 
 export type RunInfo = {runId: string; suitePath: string; dbPath: string};

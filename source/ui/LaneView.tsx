@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import type {LaneSnapshot} from '../engine/types.js';
-import {cell, cellRight, clamp, formatEta, formatMs, formatPercent, formatQps, formatRatio, truncate} from '../report/format.js';
+import {cell, cellRight, clamp, formatEta, formatMs, formatPercent, formatQps, formatRatio, truncate} from '../text/format.js';
 import type {LaneForm} from './layout.js';
 import {stateLabel} from './lane-state.js';
 import {ProgressBar} from './ProgressBar.js';

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
-import type {ModelSummary, RunSummary} from '../report/summary-types.js';
-import {cell, cellRight, clamp, formatDuration, formatMs} from '../report/format.js';
+import type {ModelSummary, RunSummary} from '../summary/summary-types.js';
+import {cell, cellRight, clamp, formatDuration, formatMs} from '../text/format.js';
 
 export type FinishCommands = {report: string; resume?: string};
 

@@ -1,6 +1,6 @@
 import {render, renderToString} from 'ink';
 import type {EngineControls, EngineView} from '../engine/types.js';
-import type {RunSummary} from '../report/summary-types.js';
+import type {RunSummary} from '../summary/summary-types.js';
 import {App} from './App.js';
 import {createSnapshotStore} from './snapshot-store.js';
 import {SummaryTable} from './SummaryTable.js';

@@ -1,6 +1,6 @@
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {InputError} from '../../source/config/input-error.js';
+import {InputError} from '../../source/errors/input-error.js';
 import {loadConfig, parseConfig, sanitizedConfig} from '../../source/config/load-config.js';
 import {tempFiles, thrown} from './temp-files.js';
 

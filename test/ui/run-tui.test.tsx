@@ -1,7 +1,7 @@
 import {EventEmitter} from 'node:events';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
-import type {RunSummary} from '../../source/report/summary-types.js';
+import type {RunSummary} from '../../source/summary/summary-types.js';
 import {SummaryTable} from '../../source/ui/SummaryTable.js';
 import {runTui} from '../../source/ui/run-tui.js';
 import {FakeEngine, lane, snapshot} from './fake-engine.js';

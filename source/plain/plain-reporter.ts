@@ -1,6 +1,6 @@
 import type {EngineView, LaneSnapshot} from '../engine/types.js';
-import {EventLineLog} from './event-lines.js';
-import {formatDuration, formatEta, formatMs} from './format.js';
+import {EventLineLog} from '../event-log/event-lines.js';
+import {formatDuration, formatEta, formatMs} from '../text/format.js';
 
 export type PlainReporterOptions = {
 	write: (line: string) => void;

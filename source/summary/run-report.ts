@@ -1,5 +1,5 @@
 import type {ItemResult} from '../engine/types.js';
-import {formatMs, formatShare, textTable} from './format.js';
+import {formatMs, formatShare, textTable} from '../text/format.js';
 import type {RunSummary} from './summary-types.js';
 
 export type RequestWindow = {firstAt: number; lastAt: number; requests: number};

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {cell, formatDuration, formatEta, formatMs, formatPercent, formatQps, formatRatio, truncate} from '../../source/report/format.js';
+import {cell, formatDuration, formatEta, formatMs, formatPercent, formatQps, formatRatio, truncate} from '../../source/text/format.js';
 import {progressBar} from '../../source/ui/ProgressBar.js';
 import {sparkline} from '../../source/ui/Sparkline.js';
 

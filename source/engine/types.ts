@@ -157,7 +157,10 @@ export type EngineSnapshot = {
 
 /** Operator commands, as plain method calls: what the TUI's keys and the tests use. */
 export type EngineControls = {
-	/** Clamped to [1, maxConcurrency]; with adaptive on, the controller continues from this value. */
+	/**
+	 * At least 1. A value outside [minConcurrency, maxConcurrency] widens those bounds to include it; with
+	 * adaptive on, the controller continues from this value.
+	 */
 	setConcurrency(lane: string, value: number): void;
 	setAdaptive(lane: string, on: boolean): void;
 	/** Takes effect before the next dispatch; in-flight requests finish. */

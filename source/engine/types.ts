@@ -87,6 +87,17 @@ export type ResultSink = {
 	recordResult(result: ItemResult): void;
 };
 
+/** A lane's operator-visible settings at one moment: what the store saves so a resumed run starts from them. */
+export type LaneSettingValues = {
+	concurrency: number;
+	minConcurrency: number;
+	maxConcurrency: number;
+	adaptive: boolean;
+	paused: boolean;
+	/** Requests-per-second cap; absent means no cap. */
+	qps?: number;
+};
+
 /** Why a lane's concurrency changed. */
 export type LimitCause = 'operator' | 'rate_limit' | 'error_rate' | 'increase';
 
@@ -102,11 +113,12 @@ export type OperatorAction =
 export type EngineEvent =
 	| {type: 'attempt'; attempt: AttemptRecord}
 	| {type: 'result'; result: ItemResult}
-	| {type: 'limit'; lane: string; from: number; to: number; cause: LimitCause; at: number}
+	| {type: 'limit'; lane: string; from: number; to: number; cause: LimitCause; at: number; settings?: LaneSettingValues}
 	| {type: 'state'; lane: string; state: LaneState; reason?: string; at: number}
 	| {type: 'rate_limited'; lane: string; retryAfterMs: number; inFlight: number; at: number}
 	| {type: 'batch'; lane: string; index: number; count: number; models: string[]; phase: 'start' | 'rest'; restMs?: number; at: number}
-	| {type: 'operator'; operator: OperatorAction; at: number}
+	// `settings`: the lane's settings after a lane action (not on `stop`).
+	| {type: 'operator'; operator: OperatorAction; at: number; settings?: LaneSettingValues}
 	| {type: 'lane_stopped'; lane: string; reason: string; at: number}
 	| {type: 'done'; status: RunStatus; at: number};
 

@@ -3,6 +3,7 @@ import type {Engine} from '../engine/engine.js';
 import {startPlainReporter} from '../plain/plain-reporter.js';
 import {reportTable} from '../summary/run-report.js';
 import type {StoredReport} from '../summary/stored-report.js';
+import {terminalWidth} from './terminal-width.js';
 
 export type OutputFlags = {plain: boolean; json: boolean};
 
@@ -33,7 +34,7 @@ export async function startView(engine: Engine, info: ViewInfo): Promise<RunView
 			ended(failed) {
 				if (failed) tui.unmount();
 			},
-			finish: async ({summary}, commands) => tui.finish(summary, commands),
+			finish: async (report, commands) => tui.finish(report, commands),
 		};
 	}
 
@@ -51,8 +52,9 @@ export async function startView(engine: Engine, info: ViewInfo): Promise<RunView
 }
 
 /** Without the TUI: the JSON summary or the report's tables on stdout, how it ended and what to run next on stderr. */
-function printOutcome({summary, results, stats}: StoredReport, commands: FinishCommands, flags: OutputFlags): void {
-	process.stdout.write(`${flags.json ? JSON.stringify(summary) : reportTable(summary, results, stats)}\n`);
+function printOutcome(report: StoredReport, commands: FinishCommands, flags: OutputFlags): void {
+	const {summary} = report;
+	process.stdout.write(`${flags.json ? JSON.stringify(summary) : reportTable(report, {width: terminalWidth()})}\n`);
 	const t = summary.totals;
 	process.stderr.write(`lanes: run ${summary.runId} ${summary.status}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored, ${t.pending} pending\n`);
 	process.stderr.write(`report: ${commands.report}\n`);

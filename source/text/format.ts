@@ -75,8 +75,13 @@ export function cellWidth(text: string): number {
 
 /** Cuts `text` to at most `width` cells, ending with "…" when cut. */
 export function truncate(text: string, width: number): string {
-	if (width <= 0) return '';
-	return cliTruncate(text, width);
+	// cli-truncate 5 can overshoot by a cell when the cut falls on a wide character: ask again one narrower.
+	for (let target = width; target > 0; target--) {
+		const cut = cliTruncate(text, target);
+		if (stringWidth(cut) <= width) return cut;
+	}
+
+	return '';
 }
 
 /** Exactly `width` cells: truncated or padded on the right. */

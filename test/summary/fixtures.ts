@@ -3,7 +3,7 @@ import type {ReportInput} from '../../source/summary/run-report.js';
 import type {RunSummary} from '../../source/summary/summary-types.js';
 
 export const counts = (items: number, passed: number, failed: number, errored: number) => ({items, passed, failed, errored, pending: items - passed - failed - errored});
-/** 14 code points, 22 terminal cells. */
+/** 13 code points, 21 terminal cells. */
 export const wideName = '通义千问-max-长上下文';
 
 export const summary: RunSummary = {

@@ -45,7 +45,7 @@ export class Store {
 			throw error;
 		}
 
-		this.buffer = new WriteBuffer(this.db, this.statements, {maxRows: 1000, maxDelayMs: 100});
+		this.buffer = new WriteBuffer(this.db, this.statements, {maxRows: 1000, maxDelayMs: 100, clock: options.clock});
 		if (!this.readonly) process.on('exit', this.onExit);
 	}
 

@@ -1,3 +1,4 @@
+import type {Clock} from '../engine/clock.js';
 import type {LaneSettingValues, RunStatus} from '../engine/types.js';
 
 /** A run's status in the store: `running` until the engine says how it ended (or forever, if the process died). */
@@ -67,4 +68,6 @@ export type LatencyStats = {count: number; meanMs: number; p50Ms: number};
 export type StoreOptions = {
 	/** Open for reading only: nothing is created, migrated or written. */
 	readonly?: boolean;
+	/** What times the write buffer's flushes; tests pass a fake one. Default: the system clock. */
+	clock?: Clock;
 };

@@ -64,6 +64,7 @@ export function renderApp(engine: FakeEngine, size: {columns: number; rows: numb
 		cleanup() {
 			result.unmount();
 			store.dispose();
+			void engine.dispose();
 		},
 	};
 }

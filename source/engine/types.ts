@@ -186,7 +186,7 @@ export type EngineControls = {
 
 /** What a view needs: events to listen to and a snapshot to read. */
 export type EngineView = {
-	/** Returns an unsubscribe function. */
+	/** Returns an unsubscribe function. A listener that throws ends the run (see `Engine`). */
 	subscribe(listener: (event: EngineEvent) => void): () => void;
 	snapshot(): EngineSnapshot;
 };

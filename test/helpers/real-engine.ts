@@ -15,6 +15,11 @@ export class HeldClient implements ChatClient {
 	async complete(_request: unknown, options: {signal?: AbortSignal}): Promise<ChatResponse> {
 		this.sent++;
 		return new Promise((resolve, reject) => {
+			if (options.signal?.aborted) {
+				reject(new ProviderError('transient', 'aborted'));
+				return;
+			}
+
 			const entry = {answer: resolve};
 			this.#held.push(entry);
 			options.signal?.addEventListener('abort', () => {
@@ -63,11 +68,15 @@ export function realEngine(lanes: readonly RealLane[], options: {tests?: number}
 			action();
 			return events.slice(from);
 		},
-		/** Aborts what is held and waits for the run to end. */
+		/** Aborts what is held and waits (on fake time) for the run to end. */
 		async close(): Promise<void> {
+			let ended = false;
+			void running.catch(() => undefined).finally(() => {
+				ended = true;
+			});
 			engine.stop();
 			engine.stop();
-			await running.catch(() => undefined);
+			await clock.advanceUntil(() => ended, {stepMs: 1000});
 		},
 	};
 }

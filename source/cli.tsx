@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import process from 'node:process';
 import meow from 'meow';
-import {InputError} from './config/input-error.js';
+import {InputError} from './errors/input-error.js';
 import {exitCodes} from './commands/exit-codes.js';
 import {estimateCommand} from './commands/estimate.js';
 import {reportCommand} from './commands/report.js';

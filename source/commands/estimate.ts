@@ -1,10 +1,10 @@
 import process from 'node:process';
 import {readConfigFile} from '../config/load-config.js';
 import {loadSuite} from '../config/load-suite.js';
-import {InputError} from '../config/input-error.js';
+import {InputError} from '../errors/input-error.js';
 import {modelNames} from '../config/schema.js';
-import {estimate, type Estimate} from '../report/estimate.js';
-import {formatDuration, formatMs, formatShare, textTable} from '../report/format.js';
+import {estimate, type Estimate} from '../estimate/estimate.js';
+import {formatDuration, formatMs, formatShare, textTable} from '../text/format.js';
 import {openStore} from '../store/index.js';
 import {existsSync} from 'node:fs';
 import {defaults} from './defaults.js';

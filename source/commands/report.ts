@@ -1,10 +1,11 @@
 import {existsSync} from 'node:fs';
 import process from 'node:process';
-import {InputError} from '../config/input-error.js';
-import {reportCsv, reportTable} from '../report/run-report.js';
+import {InputError} from '../errors/input-error.js';
+import {reportCsv, reportTable} from '../summary/run-report.js';
 import {openStore} from '../store/index.js';
 import {defaults} from './defaults.js';
-import {storedReport} from './stored-summary.js';
+import {terminalWidth} from './terminal-width.js';
+import {storedReport} from '../summary/stored-report.js';
 
 const formats = ['table', 'csv', 'json'] as const;
 
@@ -19,10 +20,10 @@ export async function reportCommand(runId: string | undefined, flags: {db?: stri
 	try {
 		const run = store.getRun(runId);
 		if (!run) throw new InputError(`${dbPath}: no run "${runId}" (see \`lanes runs --db ${dbPath}\`)`);
-		const {summary, results, stats} = storedReport(store, run);
+		const report = storedReport(store, run);
 		const output = format === 'json'
-			? JSON.stringify(summary)
-			: format === 'csv' ? reportCsv(summary, results) : reportTable(summary, results, stats);
+			? JSON.stringify(report.summary)
+			: format === 'csv' ? reportCsv(report.summary, report.results) : reportTable(report, {width: terminalWidth()});
 		process.stdout.write(`${output}\n`);
 		return 0;
 	} finally {

@@ -1,11 +1,12 @@
 import {existsSync} from 'node:fs';
 import {parseConfig, readApiKeys, readConfigFile} from '../config/load-config.js';
 import {loadSuite} from '../config/load-suite.js';
-import {InputError} from '../config/input-error.js';
+import {InputError} from '../errors/input-error.js';
 import {modelMap, type Config} from '../config/schema.js';
 import type {TestCase} from '../engine/types.js';
 import {openStore, type RunRecord} from '../store/index.js';
-import {connect, laneSpecs} from './connect.js';
+import {connect} from './connect.js';
+import {laneSpecs} from './lane-specs.js';
 import {defaults} from './defaults.js';
 import {executeRun, type OutputFlags} from './execute-run.js';
 

@@ -4,7 +4,8 @@ import {modelMap} from '../config/schema.js';
 import {selectModels} from '../config/select.js';
 import {newRunId} from '../store/run-id.js';
 import {openStore} from '../store/index.js';
-import {configLaneSettings, connect, laneSpecs} from './connect.js';
+import {connect} from './connect.js';
+import {configLaneSettings, laneSpecs} from './lane-specs.js';
 import {defaults} from './defaults.js';
 import {executeRun, type OutputFlags} from './execute-run.js';
 

@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs';
 import process from 'node:process';
-import {InputError} from '../config/input-error.js';
-import {formatShare, textTable} from '../report/format.js';
+import {InputError} from '../errors/input-error.js';
+import {formatShare, textTable} from '../text/format.js';
 import {openStore} from '../store/index.js';
 import {defaults} from './defaults.js';
 

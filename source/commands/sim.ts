@@ -2,7 +2,7 @@ import {effectiveRps} from '../providers/simulator/effective-rps.js';
 import {once} from 'node:events';
 import process from 'node:process';
 import {readConfigFile} from '../config/load-config.js';
-import {InputError} from '../config/input-error.js';
+import {InputError} from '../errors/input-error.js';
 import {simulatedSpecs} from '../providers/simulated-config.js';
 import {startSimulator} from '../providers/simulator/index.js';
 import {defaults} from './defaults.js';

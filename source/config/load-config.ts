@@ -1,6 +1,6 @@
 import {z} from 'zod';
 import {explainIssues, formatPath, parseOptions, type Problem} from './explain-issues.js';
-import {problemsError, InputError} from './input-error.js';
+import {problemsError, InputError} from '../errors/input-error.js';
 import type {JsonSchema} from './json-schema-text.js';
 import {excerpt, parseJson} from './json-text.js';
 import {readInput} from './read-input.js';

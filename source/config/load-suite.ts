@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {z} from 'zod';
 import type {TestCase} from '../engine/types.js';
 import {explainIssues, formatPath, parseOptions, type Problem} from './explain-issues.js';
-import {problemsError} from './input-error.js';
+import {problemsError} from '../errors/input-error.js';
 import type {JsonSchema} from './json-schema-text.js';
 import {parseJson} from './json-text.js';
 import {readInput} from './read-input.js';

@@ -1,4 +1,4 @@
-import {problemsError} from './input-error.js';
+import {problemsError} from '../errors/input-error.js';
 import {modelNames, type Config, type ProviderConfig} from './schema.js';
 import {didYouMean} from './suggest.js';
 

@@ -25,6 +25,11 @@ const itemKey = (model: string, testId: string) => `${model}\u0000${testId}`;
 /**
  * Runs every lane at once and reports through typed events. Plain TypeScript: the TUI, the plain
  * reporter and the tests drive it the same way.
+ *
+ * A listener that throws ends the run: the store is a listener, and a run whose attempts and events can no
+ * longer be recorded must not go on sending. The other listeners still get that event; nothing new is sent,
+ * in-flight requests are aborted, and `run()` rejects with the listener's error. The control method or lane
+ * that emitted the event does not see the error, so a key press never throws into the view.
  */
 export class Engine implements EngineControls, EngineView {
 	readonly #lanes: Lane[];
@@ -86,6 +91,7 @@ export class Engine implements EngineControls, EngineView {
 	/** Starts every lane; resolves when all are done, stopped, or drained after a stop. */
 	async run(): Promise<RunStatus> {
 		if (this.#startedAt !== undefined) throw new Error('Engine.run() was already called');
+		if (this.#fatal !== undefined) throw this.#fatal;
 		this.#startedAt = this.#clock.now();
 		const finished = new Promise<RunStatus>((resolve, reject) => {
 			this.#resolve = resolve;
@@ -183,7 +189,13 @@ export class Engine implements EngineControls, EngineView {
 	}
 
 	#emit(event: EngineEvent): void {
-		for (const listener of this.#listeners) listener(event);
+		for (const listener of this.#listeners) {
+			try {
+				listener(event);
+			} catch (error) {
+				this.#fail(error);
+			}
+		}
 	}
 
 	#fail(error: unknown): void {

@@ -13,7 +13,7 @@ import {RetryBudget} from './limits/retry-budget.js';
 import {overloadCause} from './overload-cause.js';
 import {retryStep} from './retry-policy.js';
 import type {
-	EngineEvent, ItemResult, LaneSettingsSnapshot, LaneSnapshot, LaneSpec, LaneState, ModelSpec, RequestSettings, ResultSink,
+	EngineEvent, ItemResult, LaneSettingValues, LaneSnapshot, LaneSpec, LaneState, ModelSpec, RequestSettings, ResultSink,
 	RetrySettings, TestCase,
 } from './types.js';
 import {WakeTimer} from './wake-timer.js';
@@ -181,7 +181,7 @@ export class Lane {
 	}
 
 	/** What the store keeps so a resumed run starts where this one was left. */
-	settings(): LaneSettingsSnapshot {
+	settings(): LaneSettingValues {
 		return {
 			concurrency: this.#limit.limit,
 			minConcurrency: this.#limit.min,

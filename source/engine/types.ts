@@ -86,15 +86,6 @@ export type LaneSpec = {
 
 export type BreakerSpec = {failures: number; maxProbeSeconds: number};
 
-/** A lane's settings as the operator or the controller left them: what a resumed run starts from. */
-export type LaneSettingsSnapshot = {
-	concurrency: number;
-	minConcurrency: number;
-	maxConcurrency: number;
-	adaptive: boolean;
-	paused: boolean;
-	qps?: number;
-};
 
 export type RequestSettings = {timeoutMs: number; maxTokens: number; temperature: number};
 export type RetrySettings = {maxAttempts: number; baseDelayMs: number; maxDelayMs: number};
@@ -102,6 +93,17 @@ export type RetrySettings = {maxAttempts: number; baseDelayMs: number; maxDelayM
 /** Where final results go. Synchronous so a result is durable before the engine counts it. */
 export type ResultSink = {
 	recordResult(result: ItemResult): void;
+};
+
+/** A lane's operator-visible settings at one moment: what the store saves so a resumed run starts from them. */
+export type LaneSettingValues = {
+	concurrency: number;
+	minConcurrency: number;
+	maxConcurrency: number;
+	adaptive: boolean;
+	paused: boolean;
+	/** Requests-per-second cap; absent means no cap. */
+	qps?: number;
 };
 
 /** Why a lane's concurrency changed. */
@@ -119,11 +121,12 @@ export type OperatorAction =
 export type EngineEvent =
 	| {type: 'attempt'; attempt: AttemptRecord}
 	| {type: 'result'; result: ItemResult}
-	| {type: 'limit'; lane: string; from: number; to: number; cause: LimitCause; settings?: LaneSettingsSnapshot; at: number}
+	| {type: 'limit'; lane: string; from: number; to: number; cause: LimitCause; settings?: LaneSettingValues; at: number}
 	| {type: 'state'; lane: string; state: LaneState; reason?: string; at: number}
 	| {type: 'rate_limited'; lane: string; retryAfterMs: number; inFlight: number; at: number}
 	| {type: 'batch'; lane: string; index: number; count: number; models: string[]; phase: 'start' | 'rest'; restMs?: number; at: number}
-	| {type: 'operator'; operator: OperatorAction; settings?: LaneSettingsSnapshot; at: number}
+	// `settings`: the lane's settings after a lane action (not on `stop`).
+	| {type: 'operator'; operator: OperatorAction; settings?: LaneSettingValues; at: number}
 	/** The provider went down (`down`, with the failures that showed it and the probe interval) or answered again (`up`). */
 	| {type: 'outage'; lane: string; phase: 'down' | 'up'; failures?: number; probeEveryMs?: number; downMs?: number; reason?: string; at: number}
 	| {type: 'lane_stopped'; lane: string; reason: string; at: number}
@@ -203,7 +206,7 @@ export type EngineControls = {
 
 /** What a view needs: events to listen to and a snapshot to read. */
 export type EngineView = {
-	/** Returns an unsubscribe function. */
+	/** Returns an unsubscribe function. A listener that throws ends the run (see `Engine`). */
 	subscribe(listener: (event: EngineEvent) => void): () => void;
 	snapshot(): EngineSnapshot;
 };

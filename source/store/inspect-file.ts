@@ -1,6 +1,6 @@
 import {existsSync, readFileSync, rmSync} from 'node:fs';
 import Database from 'better-sqlite3';
-import {InputError} from '../config/input-error.js';
+import {InputError} from '../errors/input-error.js';
 import {wrapError} from './database-error.js';
 import {LANES_APPLICATION_ID, newerSchemaError} from './migrations.js';
 import {readSqliteHeader} from './sqlite-header.js';

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import {InputError} from '../config/input-error.js';
+import {InputError} from '../errors/input-error.js';
 
 /** One step of the schema. Versions count up from 1 without gaps; a released step is never edited, only followed. */
 export type Migration = {readonly version: number; readonly description: string; readonly sql: string};

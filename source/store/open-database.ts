@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto';
 import {constants, copyFileSync, linkSync, mkdirSync, rmdirSync, rmSync, statSync, type Stats} from 'node:fs';
 import {basename, dirname, join, resolve} from 'node:path';
 import Database from 'better-sqlite3';
-import {InputError} from '../config/input-error.js';
+import {InputError} from '../errors/input-error.js';
 import {withPath, wrapError} from './database-error.js';
 import {inspectExistingFile} from './inspect-file.js';
 import {LANES_TABLES, MIGRATIONS, latestVersion, migrate, userVersion, type Migration} from './migrations.js';

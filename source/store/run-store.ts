@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import {InputError} from '../config/input-error.js';
+import {InputError} from '../errors/input-error.js';
 import type {AttemptRecord, EngineEvent, ItemResult} from '../engine/types.js';
 import {DatabaseError, withPath, wrapError} from './database-error.js';
 import {HEARTBEAT_INTERVAL_MS, holderIsLive, lockHeldMessage, thisProcess} from './lock.js';
@@ -45,7 +45,7 @@ export class Store {
 			throw error;
 		}
 
-		this.buffer = new WriteBuffer(this.db, this.statements, {maxRows: 1000, maxDelayMs: 100});
+		this.buffer = new WriteBuffer(this.db, this.statements, {maxRows: 1000, maxDelayMs: 100, clock: options.clock});
 		if (!this.readonly) process.on('exit', this.onExit);
 	}
 

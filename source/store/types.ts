@@ -1,19 +1,11 @@
-import type {RunStatus} from '../engine/types.js';
+import type {Clock} from '../engine/clock.js';
+import type {LaneSettingValues, RunStatus} from '../engine/types.js';
 
 /** A run's status in the store: `running` until the engine says how it ended (or forever, if the process died). */
 export type StoredRunStatus = 'running' | RunStatus;
 
 /** A lane's operator-visible settings, saved so a resumed run starts where the operator left it. */
-export type LaneSettings = {
-	lane: string;
-	concurrency: number;
-	minConcurrency: number;
-	maxConcurrency: number;
-	adaptive: boolean;
-	paused: boolean;
-	/** Requests-per-second cap; absent means no cap. */
-	qps?: number;
-};
+export type LaneSettings = LaneSettingValues & {lane: string};
 
 /** A model as the run saw it: config name, provider (lane) and the name sent to the API. */
 export type RunModel = {name: string; provider: string; apiModel: string};
@@ -76,4 +68,6 @@ export type LatencyStats = {count: number; meanMs: number; p50Ms: number};
 export type StoreOptions = {
 	/** Open for reading only: nothing is created, migrated or written. */
 	readonly?: boolean;
+	/** What times the write buffer's flushes; tests pass a fake one. Default: the system clock. */
+	clock?: Clock;
 };

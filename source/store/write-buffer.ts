@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import {systemClock, type Clock, type Timer} from '../engine/clock.js';
 import type {AttemptValues, EventParams} from './rows.js';
 import type {Statements} from './statements.js';
 
@@ -10,6 +11,7 @@ export type WriteBufferOptions = {
 	maxRows: number;
 	/** Write rows that have waited this long, even if few. */
 	maxDelayMs: number;
+	clock?: Clock;
 };
 
 /**
@@ -21,14 +23,16 @@ export type WriteBufferOptions = {
 export class WriteBuffer {
 	private attempts: AttemptValues[] = [];
 	private events: EventParams[] = [];
-	private timer: NodeJS.Timeout | undefined;
+	private timer: Timer | undefined;
 	private readonly writeInTransaction: (pending: PendingRows) => void;
+	private readonly clock: Clock;
 
 	constructor(
 		db: Database.Database,
 		private readonly statements: Pick<Statements, 'insertAttempt' | 'insertEvent'>,
 		private readonly options: WriteBufferOptions,
 	) {
+		this.clock = options.clock ?? systemClock;
 		this.writeInTransaction = db.transaction((pending: PendingRows) => {
 			this.write(pending);
 		});
@@ -97,8 +101,8 @@ export class WriteBuffer {
 	}
 
 	private schedule(): void {
-		// Unref'd: waiting rows must not keep the process alive; close() and the exit hook write them.
-		this.timer ??= setTimeout(() => {
+		if (this.timer !== undefined) return;
+		this.timer = this.clock.setTimeout(() => {
 			this.timer = undefined;
 			try {
 				this.flush();
@@ -107,11 +111,13 @@ export class WriteBuffer {
 				// setRunStatus, releaseLock, close) retries and throws to its caller.
 				if (this.size > 0) this.schedule();
 			}
-		}, this.options.maxDelayMs).unref();
+		}, this.options.maxDelayMs);
+		// Unref'd: waiting rows must not keep the process alive; close() and the exit hook write them.
+		if (typeof this.timer === 'object') this.timer.unref?.();
 	}
 
 	private cancelTimer(): void {
-		if (this.timer) clearTimeout(this.timer);
+		if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
 		this.timer = undefined;
 	}
 }

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {EventLog} from './EventLog.js';
-import {clamp} from '../report/format.js';
+import {clamp, widest} from '../text/format.js';
 import {Header, hasNotice, Notice, type RunInfo} from './Header.js';
 import {HelpOverlay, KeyFooter} from './KeyHelp.js';
 import {LaneView} from './LaneView.js';
@@ -19,7 +19,7 @@ export function Dashboard({state, info, keys, size}: Props) {
 	const selected = clamp(keys.selected, 0, Math.max(0, lanes.length - 1));
 	const notice = hasNotice(snapshot);
 	const layout = computeLayout({rows, laneCount: lanes.length, selected, notice});
-	const nameWidth = clamp(Math.max(0, ...lanes.map(lane => lane.name.length)), 4, 14);
+	const nameWidth = clamp(widest(lanes.map(lane => lane.name)), 4, 14);
 	const digits = Math.max(1, ...lanes.map(lane => String(lane.items).length));
 	const shown = lanes.slice(layout.first, layout.first + layout.shown);
 	const above = layout.first;

@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import type {EngineSnapshot} from '../engine/types.js';
-import {clamp, formatDuration, formatEta, formatPercent, truncate} from '../report/format.js';
+import {cellWidth, clamp, formatDuration, formatEta, formatPercent, truncate} from '../text/format.js';
 import {ProgressBar} from './ProgressBar.js';
 
 export type RunInfo = {runId: string; suitePath: string; dbPath: string};
@@ -13,9 +13,9 @@ export function Header({snapshot, info, columns, lines}: Props) {
 	const done = totals.items - totals.pending;
 	// Lines are cut to the width here, not by Ink: Ink caches every line it truncates, and a line that
 	// changes each frame would grow that cache for as long as the run lasts.
-	const rest = truncate(` · elapsed ${formatDuration(snapshot.elapsedMs)} · suite ${info.suitePath} · db ${info.dbPath}`, columns - 4 - info.runId.length);
+	const rest = truncate(` · elapsed ${formatDuration(snapshot.elapsedMs)} · suite ${info.suitePath} · db ${info.dbPath}`, columns - 4 - cellWidth(info.runId));
 	const counts = [`${done}/${totals.items} ${formatPercent(done, totals.items)}`, `${totals.passed} passed`, `${totals.failed} failed`, `${totals.errored} errored`, `ETA ${snapshot.finished ? '–' : formatEta(snapshot.etaMs)}`];
-	const barWidth = clamp(columns - counts.join('  ').length - 2, 0, 40);
+	const barWidth = clamp(columns - cellWidth(counts.join('  ')) - 2, 0, 40);
 	return (
 		<>
 			{lines === 2 && (

@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import type {LaneSnapshot} from '../engine/types.js';
-import {cell, cellRight, clamp, formatCount, formatEta, formatMs, formatPercent, formatQps, formatRatio, truncate} from '../report/format.js';
+import {cell, cellRight, cellWidth, clamp, formatCount, formatEta, formatMs, formatPercent, formatQps, formatRatio, truncate} from '../text/format.js';
 import type {LaneForm} from './layout.js';
 import {stateLabel} from './lane-state.js';
 import {ProgressBar} from './ProgressBar.js';
@@ -38,7 +38,7 @@ export function LaneView({lane, selected, form, columns, nameWidth, digits}: Pro
 
 	// Every line is cut to the width here rather than by Ink, which caches each line it truncates: lines
 	// that change every frame would grow that cache for as long as the run lasts.
-	const room = Math.max(0, columns - (prefix + barWidth + 1 + count.length));
+	const room = Math.max(0, columns - (prefix + barWidth + 1 + cellWidth(count)));
 	const ending = short && lane.state === 'stopped'
 		? `  ${lane.reason ?? ''}`
 		: short
@@ -63,7 +63,7 @@ export function LaneView({lane, selected, form, columns, nameWidth, digits}: Pro
 				? <Text wrap="truncate-end" color="red">{truncate(`${indent}stopped: ${lane.reason ?? 'no reason given'}`, columns)}</Text>
 				: <Text wrap="truncate-end">{truncate(`${indent}in flight ${lane.inFlight}/${lane.concurrency} (${lane.minConcurrency}-${lane.maxConcurrency} ${mode}) · ${qps}${tokens} · ${lane.requests} requests${outages}`, columns)}</Text>}
 			<Text wrap="truncate-end">
-				{quality}<Sparkline values={lane.qpsHistory} width={clamp(columns - quality.length - 1, 0, 60)}/>
+				{quality}<Sparkline values={lane.qpsHistory} width={clamp(columns - cellWidth(quality) - 1, 0, 60)}/>
 			</Text>
 		</>
 	);

@@ -1,5 +1,5 @@
 import type {LaneState} from '../engine/types.js';
-import {clamp} from '../report/format.js';
+import {clamp} from '../text/format.js';
 
 /** The parts of Ink's `Key` the mapping reads (Ink's `Key` fits). */
 export type KeyInfo = {

@@ -1,5 +1,5 @@
 import type {LaneSnapshot} from '../engine/types.js';
-import {formatBatch, formatEta} from '../report/format.js';
+import {formatBatch, formatEta} from '../text/format.js';
 
 export type StateLabel = {text: string; color: string};
 

@@ -1,4 +1,4 @@
-import {clamp} from '../report/format.js';
+import {clamp} from '../text/format.js';
 
 export type LaneForm = 'full' | 'compact';
 

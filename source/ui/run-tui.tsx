@@ -1,9 +1,8 @@
-import {render, renderToString} from 'ink';
+import {render} from 'ink';
 import type {EngineControls, EngineView} from '../engine/types.js';
-import type {RunSummary} from '../report/summary-types.js';
+import {reportTable, type ReportInput} from '../summary/run-report.js';
 import {App} from './App.js';
 import {createSnapshotStore} from './snapshot-store.js';
-import {SummaryTable} from './SummaryTable.js';
 
 const enterAltScreen = '\u001B[?1049h\u001B[H';
 const leaveAltScreen = '\u001B[?1049l';
@@ -22,8 +21,8 @@ export type TuiOptions = {
 };
 
 export type Tui = {
-	/** Call when the run has ended: shows the per-model result table and the report/resume commands, then unmounts. */
-	finish(summary: RunSummary, commands: {report: string; resume?: string}): Promise<void>;
+	/** Call when the run has ended: unmounts, then prints the report table (as `lanes report` does) and the report/resume commands. */
+	finish(report: ReportInput, commands: {report: string; resume?: string}): Promise<void>;
 	unmount(): void;
 };
 
@@ -82,13 +81,14 @@ export function runTui(engine: EngineView & EngineControls, options: TuiOptions)
 	};
 
 	return {
-		async finish(summary, commands) {
+		async finish(report, commands) {
 			if (closed) return;
 			const exited = instance.waitUntilExit();
 			unmount();
 			await exited;
-			const columns = stdout.columns ?? 80;
-			stdout.write(`${renderToString(<SummaryTable summary={summary} commands={commands} columns={columns}/>, {columns})}\n`);
+			// The commands are never cut: the terminal soft-wraps them, so they copy and paste whole.
+			const commandLines = [`report: ${commands.report}`, ...(commands.resume ? [`resume: ${commands.resume}`] : [])];
+			stdout.write(`${reportTable(report, {width: stdout.columns || 80})}\n\n${commandLines.join('\n')}\n`);
 		},
 		unmount,
 	};

@@ -1,6 +1,6 @@
 import {systemClock, type Clock, type Timer} from '../engine/clock.js';
 import type {EngineSnapshot, EngineView} from '../engine/types.js';
-import {EventLineLog, type EventLine} from '../report/event-lines.js';
+import {EventLineLog, type EventLine} from '../event-log/event-lines.js';
 
 /** What the TUI renders from: one immutable value, replaced as a whole on every publish. */
 export type UiState = {

@@ -1,7 +1,7 @@
 import {join} from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {InputError} from '../../source/config/input-error.js';
-import {loadConfig, parseConfig, sanitizedConfig} from '../../source/config/load-config.js';
+import {InputError} from '../../source/errors/input-error.js';
+import {loadConfig, parseConfig} from '../../source/config/load-config.js';
 import {tempFiles, thrown} from './temp-files.js';
 
 const files = tempFiles();
@@ -224,14 +224,4 @@ describe('API keys from the environment', () => {
 
 test('parseConfig names its source', () => {
 	expect(thrown(() => parseConfig({providers: {a: simulated({qps: 'five'})}}, 'run 3')).message).toBe('run 3: providers.a.qps: expected a positive number, got "five"');
-});
-
-test('sanitizedConfig is a deep copy without key values', () => {
-	const file = files.write('plain.json', JSON.stringify({providers: {a: simulated({apiKeyEnv: 'SIM_KEY'})}}));
-	const {config} = loadConfig(file, {SIM_KEY: 'secret-value'});
-	const stored = sanitizedConfig(config);
-	expect(stored).toEqual(config);
-	expect(stored).not.toBe(config);
-	expect(stored.providers.a).not.toBe(config.providers.a);
-	expect(JSON.stringify(stored)).not.toContain('secret-value');
 });

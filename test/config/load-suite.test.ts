@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {expect, test} from 'vitest';
-import {InputError} from '../../source/config/input-error.js';
+import {InputError} from '../../source/errors/input-error.js';
 import {loadSuite} from '../../source/config/load-suite.js';
 import {tempFiles, thrown} from './temp-files.js';
 

@@ -1,5 +1,5 @@
 import {expect, test} from 'vitest';
-import {InputError} from '../../source/config/input-error.js';
+import {InputError} from '../../source/errors/input-error.js';
 import {configSchema, modelNames, type Config} from '../../source/config/schema.js';
 import {selectModels} from '../../source/config/select.js';
 import {thrown} from './temp-files.js';

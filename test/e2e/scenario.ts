@@ -20,6 +20,8 @@ export type ScenarioOptions = {
 	concurrency?: number;
 	/** Median latency of the simulator in real ms. Default 200. */
 	latencyMs?: number;
+	/** idealab's models instead of its usual three, run one at a time (a batch each) so each is named in the event log. */
+	idealabModels?: string[];
 };
 
 /** The simulator running in this process, a config pointing real (openai/azure) lanes at it, and the child's env. */
@@ -42,15 +44,17 @@ export type Scenario = {
 
 export async function startScenario(options: ScenarioOptions): Promise<Scenario> {
 	const latencyMs = options.latencyMs ?? 200;
+	const modelsOf = (name: LaneName): readonly string[] => (name === 'idealab' && options.idealabModels) || providers[name].models;
 	const specs: SimulatedProviderSpec[] = Object.entries(providers).map(([name, p]) => {
+		const models = modelsOf(name as LaneName);
 		const parsed = providerSchema.parse({
 			type: 'simulated',
-			models: [...p.models],
+			models: [...models],
 			// Generous limits: what the tests watch is what the lanes send, not the provider pushing back.
 			simulate: {dialect: p.dialect, maxConcurrent: 20, rps: 500, latencyMs, latencySigma: 0.2, apiKey: p.key},
 		});
 		if (parsed.type !== 'simulated') throw new Error('unreachable');
-		return {name, models: new Map(p.models.map(model => [model, model])), simulate: parsed.simulate};
+		return {name, models: new Map(models.map(model => [model, model])), simulate: parsed.simulate};
 	});
 	const simulator = await startSimulator(specs, {seed: 7});
 	const temp = makeTempDir('lanes-e2e-');
@@ -62,7 +66,8 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
 			? {type: 'azure', endpoint: target.endpoint, apiVersion: target.apiVersion}
 			: {type: 'openai', baseURL: target.baseURL};
 		// Adaptive off: the operator's keys alone set the concurrency, so a test sees exactly their effect.
-		return {...address, apiKeyEnv: p.keyEnv, models: [...p.models], concurrency: options.concurrency ?? 2, maxConcurrency: 16, adaptive: false};
+		const batch = name === 'idealab' && options.idealabModels ? {batch: {size: 1, pauseSeconds: 0}} : {};
+		return {...address, apiKeyEnv: p.keyEnv, models: [...modelsOf(name)], concurrency: options.concurrency ?? 2, maxConcurrency: 16, adaptive: false, ...batch};
 	};
 
 	const configPath = temp.write('config.json', JSON.stringify({

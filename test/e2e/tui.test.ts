@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import {afterEach, describe, expect, test} from 'vitest';
 import {runShell} from '../helpers/cli.js';
 import {laneDetail, quit, sampleMax, select, waitForLanes} from './screen.js';
@@ -102,5 +103,32 @@ describe.sequential('the terminal UI in a real pseudo-terminal', () => {
 		expect(resumed.code, output).toBe(0);
 		expect(output).toContain(`run ${runId} completed`);
 	});
-});
 
+	test('a wide (CJK) model name: no line overflows the terminal, live or in the end table, and its row lines up', {timeout: 30_000}, async () => {
+		const wide = '通义千问-max-长上下文';
+		scenario = await startScenario({tests: 40, latencyMs: 100, idealabModels: [wide, 'qwen-max']});
+		const session = scenario.startTui();
+		await waitForLanes(session);
+		await session.waitFor(() => session.screenText().includes(`batch 1/2 started: ${wide}`), 5000, 'the batch line naming the wide model');
+		expect(session.overflowingRows()).toEqual([]);
+		session.resize(50, 32);
+		await session.waitFor(() => /started: 通义/.test(session.screenText()) && session.overflowingRows().length === 0, 5000, 'the 50-column screen with no row overflowing');
+		session.resize(100, 32);
+		await session.waitFor(() => session.screenText().includes(`started: ${wide}`) && session.overflowingRows().length === 0, 5000, 'back at 100 columns');
+		expect((await quit(session)).exitCode).toBe(3);
+
+		await session.settled();
+		const text = session.allText();
+		const lines = text.split('\n');
+		const last = (match: (line: string) => boolean) => lines.length - 1 - [...lines].reverse().findIndex(match);
+		const table = lines.slice(last(line => /^run \S+ interrupted in /.test(line)), last(line => line.startsWith('report: '))).filter(line => line !== '');
+		expect(table.length, text).toBeGreaterThan(8);
+		for (const line of table) expect(stringWidth(line), line).toBeLessThanOrEqual(100);
+		const row = (name: string) => table.find(line => line.startsWith(`${name} `)) ?? '';
+		expect(row(wide)).toMatch(/\sidealab\s+40\s/);
+		// Cells, not code points: the wide name's row is as wide as the others.
+		expect(stringWidth(row(wide))).toBe(stringWidth(row('gpt-4o-mini')));
+		const providerAt = (line: string, provider: string) => stringWidth(line.slice(0, line.indexOf(` ${provider} `)));
+		expect(providerAt(row(wide), 'idealab')).toBe(providerAt(row('gpt-4o-mini'), 'azure'));
+	});
+});

@@ -27,21 +27,32 @@ export class FakeClock implements Clock {
 		return this.#timers.size;
 	}
 
-	/** Moves time forward by `ms`, firing due timers in order and letting promise chains settle after each. */
+	/**
+	 * Moves time forward by `ms`, firing due timers in order; after each, every promise continuation already
+	 * queued runs (however deep the chain), so what a timer starts has happened before the next one fires.
+	 */
 	async advance(ms: number): Promise<void> {
 		const target = this.#now + ms;
-		await settle();
+		await nextTurn();
 		for (;;) {
 			const next = [...this.#timers.values()].sort((a, b) => a.at - b.at || a.id - b.id)[0];
 			if (!next || next.at > target) break;
 			this.#timers.delete(next.id);
 			this.#now = next.at;
 			next.callback();
-			await settle();
+			await nextTurn();
 		}
 
 		this.#now = target;
-		await settle();
+		await nextTurn();
+	}
+
+	/** Waits, without moving time, until `condition` holds; fails naming `what` after `turns` turns of the event loop. */
+	async until(condition: () => boolean, what: string, {turns = 100} = {}): Promise<void> {
+		for (let turn = 0; !condition(); turn++) {
+			if (turn >= turns) throw new Error(`${what}: not so after ${turns} turns of the event loop (fake time ${this.#now} ms)`);
+			await nextTurn();
+		}
 	}
 
 	/** Advances in steps until `condition` holds; fails after `limitMs` of fake time. */
@@ -54,7 +65,10 @@ export class FakeClock implements Clock {
 	}
 }
 
-/** Lets every queued promise continuation run. */
-async function settle(): Promise<void> {
-	for (let i = 0; i < 3; i++) await realImmediate();
+/**
+ * One turn of the event loop: Node runs every queued microtask (promise continuations, to any depth) before
+ * it gets to setImmediate, so nothing here counts how deep a chain is.
+ */
+async function nextTurn(): Promise<void> {
+	await realImmediate();
 }

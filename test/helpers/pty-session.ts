@@ -12,6 +12,8 @@ export type PtySession = {
 	write(keys: string): void;
 	/** The visible screen: one line a row, trailing spaces trimmed. */
 	screenText(): string;
+	/** Rows of the live screen that overflowed the terminal's width and went on in the next row (empty when none did). */
+	overflowingRows(): string[];
 	/** Scrollback and screen, with lines the terminal soft-wrapped joined back into one. */
 	allText(): string;
 	/** Everything the child wrote to the terminal, escape sequences included. */
@@ -88,6 +90,15 @@ export function startPty(args: readonly string[], options: PtyOptions = {}): Pty
 			child.write(keys);
 		},
 		screenText,
+		overflowingRows() {
+			const buffer = terminal.buffer.active;
+			const overflowing: string[] = [];
+			for (let row = 1; row < rows; row++) {
+				if (buffer.getLine(buffer.baseY + row)?.isWrapped) overflowing.push(lineText(buffer.baseY + row - 1));
+			}
+
+			return overflowing;
+		},
 		allText() {
 			const buffer = terminal.buffer.active;
 			const lines: string[] = [];

@@ -1,15 +1,17 @@
 import {join} from 'node:path';
 import Database from 'better-sqlite3';
-import {afterEach, describe, expect, test, vi} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import type {EngineEvent} from '../../source/engine/types.js';
 import {openStore} from '../../source/store/index.js';
+import {FakeClock} from '../helpers/fake-clock.js';
 import {attempt, result, runInput, temporaryDirectory, track} from './helpers.js';
 
 function storeWithRun() {
 	const path = join(temporaryDirectory(), 'runs.db');
-	const store = track(openStore(path));
+	const clock = new FakeClock();
+	const store = track(openStore(path, {clock}));
 	store.createRun(runInput('r1'));
-	return {path, store};
+	return {path, store, clock};
 }
 
 /** Rows as another connection sees them: what is committed, not what waits in the buffer. */
@@ -21,10 +23,6 @@ function committed(path: string, table: 'attempts' | 'events'): Array<Record<str
 		db.close();
 	}
 }
-
-afterEach(() => {
-	vi.useRealTimers();
-});
 
 describe('attempts', () => {
 	test('are stored with every field', () => {
@@ -38,20 +36,18 @@ describe('attempts', () => {
 		]);
 	});
 
-	test('wait in a buffer, written after 100 ms in one go', () => {
-		vi.useFakeTimers();
-		const {path, store} = storeWithRun();
+	test('wait in a buffer, written after 100 ms in one go', async () => {
+		const {path, store, clock} = storeWithRun();
 		store.recordAttempt('r1', attempt('m1', 't1', 1));
 		store.recordAttempt('r1', attempt('m1', 't2', 1));
 		expect(committed(path, 'attempts')).toHaveLength(0);
-		vi.advanceTimersByTime(99);
+		await clock.advance(99);
 		expect(committed(path, 'attempts')).toHaveLength(0);
-		vi.advanceTimersByTime(1);
+		await clock.advance(1);
 		expect(committed(path, 'attempts')).toHaveLength(2);
 	});
 
 	test('are written as soon as 1000 wait', () => {
-		vi.useFakeTimers();
 		const {path, store} = storeWithRun();
 		for (let index = 0; index < 999; index++) store.recordAttempt('r1', attempt('m1', `t${index}`, 1));
 		expect(committed(path, 'attempts')).toHaveLength(0);
@@ -59,8 +55,7 @@ describe('attempts', () => {
 		expect(committed(path, 'attempts')).toHaveLength(1000);
 	});
 
-	test('are written on setRunStatus, releaseLock and close', () => {
-		vi.useFakeTimers();
+	test('are written on setRunStatus, releaseLock and close, without waiting for the timer', () => {
 		const {path, store} = storeWithRun();
 		store.recordAttempt('r1', attempt('m1', 't1', 1));
 		store.setRunStatus('r1', 'interrupted', 3000);

@@ -7,7 +7,7 @@ import {createInterface} from 'node:readline';
 import {pathToFileURL} from 'node:url';
 import Database from 'better-sqlite3';
 import {afterEach, describe, expect, test} from 'vitest';
-import {InputError} from '../../source/config/input-error.js';
+import {InputError} from '../../source/errors/input-error.js';
 import {openStore} from '../../source/store/index.js';
 import {runInput, temporaryDirectory, track} from './helpers.js';
 

@@ -2,7 +2,7 @@ import {mkdirSync, readdirSync, statSync, truncateSync, writeFileSync} from 'nod
 import {join} from 'node:path';
 import Database from 'better-sqlite3';
 import {describe, expect, test} from 'vitest';
-import {InputError} from '../../source/config/input-error.js';
+import {InputError} from '../../source/errors/input-error.js';
 import {LANES_APPLICATION_ID, LANES_TABLES, latestVersion, MIGRATIONS, migrate} from '../../source/store/migrations.js';
 import {openDatabase} from '../../source/store/open-database.js';
 import {openStore} from '../../source/store/index.js';

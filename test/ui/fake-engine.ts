@@ -1,4 +1,5 @@
 import type {EngineControls, EngineEvent, EngineSnapshot, EngineView, LaneSnapshot} from '../../source/engine/types.js';
+import {realEngine} from '../helpers/real-engine.js';
 
 export type Call = [method: keyof EngineControls, ...args: unknown[]];
 
@@ -30,15 +31,26 @@ export function snapshot(lanes: LaneSnapshot[], overrides: Partial<EngineSnapsho
 }
 
 /**
- * Stands in for the engine: records every command, applies the ones a snapshot shows (as the real
- * engine does, clamped to [1, maxConcurrency]), and lets a test push snapshots and events.
+ * Stands in for the engine's snapshots, which a test sets as it likes, while every command goes to a real
+ * Engine (lanes built from the snapshot's, providers that hold their requests): the events a view receives
+ * for a key are the ones the real engine emits, so the fake cannot drift from it. The lane settings the
+ * real engine ends up with (concurrency, bounds, adaptive, paused) show in the next snapshot.
  */
 export class FakeEngine implements EngineView, EngineControls {
 	readonly calls: Call[] = [];
 	readonly #listeners = new Set<(event: EngineEvent) => void>();
+	readonly #real: ReturnType<typeof realEngine>;
 	snapshotCalls = 0;
 
-	constructor(public current: EngineSnapshot) {}
+	constructor(public current: EngineSnapshot) {
+		this.#real = realEngine(current.lanes.map(item => ({
+			name: item.name, concurrency: item.concurrency, minConcurrency: item.minConcurrency, maxConcurrency: item.maxConcurrency,
+			adaptive: item.adaptive, paused: item.paused,
+		})));
+		this.#real.engine.subscribe(event => {
+			this.emit(event);
+		});
+	}
 
 	subscribe(listener: (event: EngineEvent) => void): () => void {
 		this.#listeners.add(listener);
@@ -54,6 +66,7 @@ export class FakeEngine implements EngineView, EngineControls {
 		this.current = next;
 	}
 
+	/** Sends an event to the listeners, as if the engine had emitted it (for events no command makes: 429s, batches). */
 	emit(event: EngineEvent): void {
 		for (const listener of this.#listeners) listener(event);
 	}
@@ -64,37 +77,51 @@ export class FakeEngine implements EngineView, EngineControls {
 
 	setConcurrency(name: string, value: number): void {
 		this.calls.push(['setConcurrency', name, value]);
-		this.#update(name, item => ({concurrency: Math.min(item.maxConcurrency, Math.max(1, value))}));
+		this.#real.engine.setConcurrency(name, value);
+		this.#follow(name);
 	}
 
 	setAdaptive(name: string, on: boolean): void {
 		this.calls.push(['setAdaptive', name, on]);
-		this.#update(name, () => ({adaptive: on}));
+		this.#real.engine.setAdaptive(name, on);
+		this.#follow(name);
 	}
 
 	pause(name: string): void {
 		this.calls.push(['pause', name]);
-		this.#update(name, () => ({paused: true, state: 'paused'}));
+		this.#real.engine.pause(name);
+		this.#follow(name, true);
 	}
 
 	resume(name: string): void {
 		this.calls.push(['resume', name]);
-		this.#update(name, () => ({paused: false, state: 'running'}));
+		this.#real.engine.resume(name);
+		this.#follow(name, true);
 	}
 
 	skipRest(name: string): void {
 		this.calls.push(['skipRest', name]);
+		this.#real.engine.skipRest(name);
 	}
 
 	stop(): void {
 		this.calls.push(['stop']);
-		this.current = {...this.current, stopping: this.current.stopping === 'no' ? 'graceful' : 'abort'};
+		this.#real.engine.stop();
+		this.current = {...this.current, stopping: this.#real.engine.snapshot().stopping};
 	}
 
-	#update(name: string, change: (item: LaneSnapshot) => Partial<LaneSnapshot>): void {
+	/** Ends the real engine behind the commands. */
+	async dispose(): Promise<void> {
+		await this.#real.close();
+	}
+
+	/** The lane's settings (and, after pause or resume, its state) as the real engine now has them. */
+	#follow(name: string, withState = false): void {
+		const real = this.#real.engine.snapshot().lanes.find(item => item.name === name)!;
+		const {concurrency, minConcurrency, maxConcurrency, adaptive, paused} = real;
 		this.current = {
 			...this.current,
-			lanes: this.current.lanes.map(item => (item.name === name ? {...item, ...change(item)} : item)),
+			lanes: this.current.lanes.map(item => (item.name === name ? {...item, concurrency, minConcurrency, maxConcurrency, adaptive, paused, ...(withState ? {state: real.state} : {})} : item)),
 		};
 	}
 }

@@ -89,6 +89,23 @@ describe('fitting the terminal', () => {
 		}
 	});
 
+	it('wide (CJK) lane and model names never make a line wider than the terminal', async () => {
+		const wideModel = '通义千问-max-长上下文';
+		const engine = new FakeEngine(snapshot([lane('通义千问网关'), lane('azure', {state: 'stopped', reason: `${wideModel}: 鉴权失败 (401)`}), lane('idealab')]));
+		app = renderApp(engine, {columns: 80, rows: 30});
+		engine.emit({type: 'batch', lane: '通义千问网关', index: 1, count: 2, models: [wideModel, `${wideModel}-2`, 'qwen-max'], phase: 'start', at: Date.UTC(2025, 7, 13)});
+		await app.waitFor(frame => frame.includes('batch 1/2 started'));
+		for (const [columns, rows] of [[80, 30], [60, 30], [100, 12], [45, 20]] as const) {
+			app.resize(columns, rows);
+			await app.waitFor(frame => fits(frame, columns, rows) && frame.includes('通义'), `${columns}x${rows}`);
+		}
+
+		app.resize(100, 30);
+		// Cut where the terminal ends, not wrapped: each lane still starts its own line.
+		const text = await app.waitFor(frame => frame.includes(`batch 1/2 started: ${wideModel}`));
+		expect(lines(text).filter(line => line.includes('通义千问网关'))).toHaveLength(2);
+	});
+
 	it('fits when rendered too, for a range of sizes', async () => {
 		const engine = new FakeEngine(snapshot(many(12), {stopping: 'graceful'}));
 		app = renderApp(engine, {columns: 80, rows: 24});

@@ -1,4 +1,5 @@
 import {render} from 'ink-testing-library';
+import stringWidth from 'string-width';
 import {vi} from 'vitest';
 import {App} from '../../source/ui/App.js';
 import {createSnapshotStore, type SnapshotStore} from '../../source/ui/snapshot-store.js';
@@ -14,10 +15,10 @@ export function lines(frame: string | undefined): string[] {
 	return (frame ?? '').replace(ansi, '').split('\n');
 }
 
-/** Whether the frame draws in fewer lines than the terminal has rows and no line is wider than it. */
+/** Whether the frame draws in fewer lines than the terminal has rows and no line is wider than it, in terminal cells. */
 export function fits(frame: string | undefined, columns: number, rows: number): boolean {
 	const all = lines(frame);
-	return all.length <= rows - 1 && all.every(line => [...line].length <= columns);
+	return all.length <= rows - 1 && all.every(line => stringWidth(line) <= columns);
 }
 
 /**
@@ -63,6 +64,7 @@ export function renderApp(engine: FakeEngine, size: {columns: number; rows: numb
 		cleanup() {
 			result.unmount();
 			store.dispose();
+			void engine.dispose();
 		},
 	};
 }

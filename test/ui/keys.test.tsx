@@ -23,6 +23,13 @@ describe('keys', () => {
 		expect(engine.calls).toEqual([['setConcurrency', 'azure', 5], ['setConcurrency', 'azure', 6]]);
 	});
 
+	// The fake sends keys to the real engine: the line comes from its 'limit' event (cause 'operator').
+	it('"+++" leaves one line in the event log: concurrency 4 → 7 (operator)', async () => {
+		const {app} = await start();
+		await app.keys('+++', 3);
+		await app.waitFor(frame => frame.includes('azure: concurrency 4 → 7 (operator)') && frame.includes('in flight 4/7'));
+	});
+
 	it('"+" and "=" raise, "-" lowers, across separate writes too', async () => {
 		const {engine, app} = await start();
 		await app.keys('+', 1);

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {cell, formatDuration, formatEta, formatMs, formatPercent, formatQps, formatRatio, truncate} from '../../source/report/format.js';
+import {cell, cellRight, cellWidth, formatDuration, formatEta, formatMs, formatPercent, formatQps, formatRatio, truncate} from '../../source/text/format.js';
 import {progressBar} from '../../source/ui/ProgressBar.js';
 import {sparkline} from '../../source/ui/Sparkline.js';
 
@@ -32,6 +32,17 @@ describe('format', () => {
 		expect(truncate('abcdef', 4)).toBe('abc…');
 		expect(cell('ab', 4)).toBe('ab  ');
 		expect(cell('abcdef', 4)).toBe('abc…');
+		// Terminal cells, not code points: each CJK character takes two.
+		const wide = '通义千问-max-长上下文';
+		expect(cellWidth(wide)).toBe(21); // 13 code points
+		expect(cell(wide, 23)).toBe(`${wide}  `);
+		expect(cellRight('通义', 6)).toBe('  通义');
+		for (let width = 1; width < 21; width++) {
+			expect(cellWidth(truncate(wide, width)), `cut to ${width}`).toBeLessThanOrEqual(width);
+			expect(cellWidth(cell(wide, width)), `cell of ${width}`).toBe(width);
+		}
+
+		expect(truncate(wide, 5)).toBe('通义…');
 	});
 
 	it('bars and sparklines', () => {

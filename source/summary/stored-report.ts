@@ -1,6 +1,6 @@
 import type {ItemResult, RunStatus} from '../engine/types.js';
-import {buildSummary} from '../report/build-summary.js';
-import type {RunSummary} from '../report/summary-types.js';
+import {buildSummary} from './build-summary.js';
+import type {RunSummary} from './summary-types.js';
 import type {ProviderStats, RunRecord, Store} from '../store/index.js';
 
 /**

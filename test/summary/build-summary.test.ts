@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {ItemResult} from '../../source/engine/types.js';
-import {buildSummary} from '../../source/report/build-summary.js';
+import {buildSummary} from '../../source/summary/build-summary.js';
 
 const result = (model: string, testId: string, status: ItemResult['status'], latencyMs?: number): ItemResult =>
 	({provider: model === 'b1' ? 'b' : 'a', model, testId, status, attempts: 1, finishedAt: 0, latencyMs});

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {parseConfig, readConfigFile} from '../../source/config/load-config.js';
-import {estimate} from '../../source/report/estimate.js';
+import {estimate} from '../../source/estimate/estimate.js';
 
 const hours = (ms: number | undefined) => Number(((ms ?? Number.NaN) / 3_600_000).toFixed(1));
 

@@ -1,4 +1,9 @@
-/** Text formatting shared by the TUI, the plain reporter and the reports: durations, latencies, rates, tables. */
+/**
+ * Text formatting shared by the TUI, the plain reporter and the reports: durations, latencies, rates, tables.
+ * Widths are terminal cells (string-width, as Ink counts them): a CJK character takes two.
+ */
+import cliTruncate from 'cli-truncate';
+import stringWidth from 'string-width';
 
 const pad2 = (value: number) => String(value).padStart(2, '0');
 
@@ -71,41 +76,56 @@ export function formatBatch(batch: {index: number; count: number}): string {
 	return `batch ${batch.index}/${batch.count}`;
 }
 
-/** Cuts `text` to `width` characters, ending with "…" when cut. */
-export function truncate(text: string, width: number): string {
-	if (width <= 0) return '';
-	const chars = [...text];
-	if (chars.length <= width) return text;
-	return chars.slice(0, width - 1).join('') + '…';
+/** Terminal cells `text` takes. */
+export function cellWidth(text: string): number {
+	return stringWidth(text);
 }
 
-/** Exactly `width` characters: truncated or padded on the right. */
+/** Cuts `text` to at most `width` cells, ending with "…" when cut. */
+export function truncate(text: string, width: number): string {
+	// cli-truncate 5 can overshoot by a cell when the cut falls on a wide character: ask again one narrower.
+	for (let target = width; target > 0; target--) {
+		const cut = cliTruncate(text, target);
+		if (stringWidth(cut) <= width) return cut;
+	}
+
+	return '';
+}
+
+/** Exactly `width` cells: truncated or padded on the right. */
 export function cell(text: string, width: number): string {
 	const cut = truncate(text, width);
-	return cut + ' '.repeat(Math.max(0, width - [...cut].length));
+	return cut + ' '.repeat(Math.max(0, width - stringWidth(cut)));
 }
 
-/** Exactly `width` characters, right-aligned. */
+/** Exactly `width` cells, right-aligned. */
 export function cellRight(text: string, width: number): string {
 	const cut = truncate(text, width);
-	return ' '.repeat(Math.max(0, width - [...cut].length)) + cut;
+	return ' '.repeat(Math.max(0, width - stringWidth(cut))) + cut;
+}
+
+/** The widest of `texts` in cells (0 for none), without spreading a long list into arguments. */
+export function widest(texts: Iterable<string>): number {
+	let max = 0;
+	for (const text of texts) max = Math.max(max, stringWidth(text));
+	return max;
 }
 
 export function clamp(value: number, min: number, max: number): number {
 	return Math.min(max, Math.max(min, value));
 }
 
-/** A share with one decimal, for tables: "66.7%"; "-" when there is nothing to divide. */
+/** A share with one decimal, for tables: "66.7%"; "–" when there is nothing to divide. */
 export function formatShare(part: number, whole: number): string {
-	if (whole <= 0) return '-';
+	if (whole <= 0) return '–';
 	return `${((part / whole) * 100).toFixed(1)}%`;
 }
 
 /** Text columns, first row a header; numeric cells right-aligned. */
 export function textTable(rows: string[][]): string {
-	const widths = rows[0]!.map((_, column) => Math.max(...rows.map(row => (row[column] ?? '').length)));
-	const numeric = (cell: string) => /^[\d.,%]+(ms|s|m|h)?$|^[-–]$/.test(cell);
+	const widths = rows[0]!.map((_, column) => widest(rows.map(row => row[column] ?? '')));
+	const numeric = (text: string) => /^[\d.,%]+(ms|s|m|h)?$|^[-–]$/.test(text);
 	return rows
-		.map(row => row.map((cell, column) => column > 0 && numeric(cell) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)).join('  ').trimEnd())
+		.map(row => row.map((text, column) => column > 0 && numeric(text) ? cellRight(text, widths[column]!) : cell(text, widths[column]!)).join('  ').trimEnd())
 		.join('\n');
 }

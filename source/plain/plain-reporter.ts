@@ -1,6 +1,6 @@
 import type {EngineView, LaneSnapshot} from '../engine/types.js';
-import {EventLineLog} from './event-lines.js';
-import {formatDuration, formatEta, formatMs} from './format.js';
+import {EventLineLog} from '../event-log/event-lines.js';
+import {cell, formatDuration, formatEta, formatMs, widest} from '../text/format.js';
 
 export type PlainReporterOptions = {
 	write: (line: string) => void;
@@ -20,7 +20,7 @@ export function laneLine(lane: LaneSnapshot, nameWidth: number): string {
 	const state = lane.waitMs === undefined ? lane.state : `${lane.state} ${formatDuration(lane.waitMs, 'ceil')}`;
 	const batch = lane.batch ? ` batch ${lane.batch.index}/${lane.batch.count}` : '';
 	return [
-		`${lane.name.padEnd(nameWidth)} ${state.padEnd(13)}`,
+		`${cell(lane.name, nameWidth)} ${state.padEnd(13)}`,
 		`${done}/${lane.items} ${String(percent).padStart(3)}%`,
 		`qps ${lane.qps.toFixed(1)}`,
 		`conc ${lane.inFlight}/${lane.concurrency}${lane.adaptive ? '' : ' manual'}`,
@@ -53,7 +53,7 @@ export function startPlainReporter(engine: EngineView, options: PlainReporterOpt
 	});
 	const status = () => {
 		const snapshot = engine.snapshot();
-		const width = Math.max(...snapshot.lanes.map(lane => lane.name.length));
+		const width = widest(snapshot.lanes.map(lane => lane.name));
 		for (const lane of snapshot.lanes) options.write(`${stamp()} ${laneLine(lane, width)}`);
 	};
 

@@ -1,5 +1,5 @@
 import type {EngineEvent, LaneState, LimitCause, OperatorAction} from '../engine/types.js';
-import {formatBatch, formatDuration, formatMs} from './format.js';
+import {formatBatch, formatDuration, formatMs} from '../text/format.js';
 
 export type Tone = 'info' | 'warn' | 'error';
 

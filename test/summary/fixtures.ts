@@ -1,0 +1,28 @@
+import type {ItemResult} from '../../source/engine/types.js';
+import type {ReportInput} from '../../source/summary/run-report.js';
+import type {RunSummary} from '../../source/summary/summary-types.js';
+
+export const counts = (items: number, passed: number, failed: number, errored: number) => ({items, passed, failed, errored, pending: items - passed - failed - errored});
+/** 13 code points, 21 terminal cells. */
+export const wideName = '通义千问-max-长上下文';
+
+export const summary: RunSummary = {
+	runId: 'r-20250813-1',
+	status: 'interrupted',
+	elapsedMs: 3_725_000,
+	totals: counts(600, 450, 40, 10),
+	providers: {
+		azure: {...counts(200, 150, 40, 10), requests: 260, rateLimited: 12, retries: 20, concurrency: 6},
+		idealab: {...counts(400, 300, 0, 0), requests: 300, rateLimited: 0, retries: 0, concurrency: 2},
+	},
+	models: {
+		'gpt-4o-mini': {...counts(200, 150, 40, 10), provider: 'azure', latencyP50Ms: 820, latencyP95Ms: 2100},
+		'qwen-max': {...counts(200, 150, 0, 0), provider: 'idealab', latencyP50Ms: 1400, latencyP95Ms: 5200},
+		[wideName]: {...counts(200, 150, 0, 0), provider: 'idealab', latencyP50Ms: 1500, latencyP95Ms: 5300},
+	},
+};
+export const results: ItemResult[] = [
+	{provider: 'azure', model: 'gpt-4o-mini', testId: 't1', status: 'passed', attempts: 1, promptTokens: 12, completionTokens: 3, finishedAt: 1},
+	{provider: 'idealab', model: wideName, testId: 't1', status: 'passed', attempts: 1, promptTokens: 20, completionTokens: 5, finishedAt: 1},
+];
+export const report: ReportInput = {summary, results, stats: new Map([['azure', {firstAt: 0, lastAt: 100_000, requests: 260}]])};

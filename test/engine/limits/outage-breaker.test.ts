@@ -1,0 +1,68 @@
+import {describe, expect, it} from 'vitest';
+import {OutageBreaker} from '../../../source/engine/limits/outage-breaker.js';
+
+const options = {failures: 3, maxProbeMs: 10_000};
+
+describe('OutageBreaker', () => {
+	it('opens after consecutive failures only, and a success in between resets the count', () => {
+		const breaker = new OutageBreaker(options, () => 0.5);
+		expect(breaker.onFailure(0, false, 100)).toBe(false);
+		expect(breaker.onFailure(1, false, 100)).toBe(false);
+		breaker.onSuccess(2);
+		expect(breaker.onFailure(3, false, 100)).toBe(false);
+		expect(breaker.onFailure(4, false, 100)).toBe(false);
+		expect(breaker.state).toBe('closed');
+		expect(breaker.onFailure(5, false, 100)).toBe(true);
+		expect(breaker.state).toBe('open');
+	});
+
+	it('while open lets exactly one probe through at the probe time, from twice the healthy latency', () => {
+		const breaker = new OutageBreaker(options, () => 0.5);
+		for (let at = 0; at < 3; at++) breaker.onFailure(at, false, 100);
+		expect(breaker.probeEveryMs).toBe(200);
+		expect(breaker.allows(100)).toBe(false);
+		expect(breaker.allows(202)).toBe(true);
+		expect(breaker.noteSent(202)).toBe(true);
+		expect(breaker.state).toBe('probing');
+		expect(breaker.allows(203)).toBe(false);
+		expect(breaker.noteSent(203)).toBe(false);
+	});
+
+	it('a failed probe doubles the interval up to the cap (30 healthy latencies, within maxProbeMs); late failures of old requests do not', () => {
+		const breaker = new OutageBreaker(options, () => 0.5);
+		for (let at = 0; at < 3; at++) breaker.onFailure(at, false, 100);
+		const intervals: number[] = [];
+		let now = 2;
+		for (let probe = 0; probe < 8; probe++) {
+			now = breaker.nextProbeAt!;
+			breaker.noteSent(now);
+			// A request sent before the outage fails meanwhile: it is no probe and changes nothing.
+			breaker.onFailure(now, false, 100);
+			breaker.onFailure(now + 1, true, 100);
+			intervals.push(breaker.probeEveryMs!);
+		}
+
+		expect(intervals).toEqual([400, 800, 1600, 3000, 3000, 3000, 3000, 3000]);
+		const capped = new OutageBreaker({failures: 1, maxProbeMs: 500}, () => 0.5);
+		capped.onFailure(0, false, 1000);
+		expect(capped.probeEveryMs).toBe(500);
+	});
+
+	it('the first success closes it and counts the time it was down', () => {
+		const breaker = new OutageBreaker(options, () => 0.5);
+		for (let at = 0; at < 3; at++) breaker.onFailure(at, false, 100);
+		breaker.noteSent(breaker.nextProbeAt!);
+		expect(breaker.onSuccess(1002)).toBe(true);
+		expect(breaker.state).toBe('closed');
+		expect(breaker.counters(5000)).toEqual({outages: 1, downMs: 1000, probes: 1});
+		expect(breaker.onSuccess(1003)).toBe(false);
+	});
+
+	it('jitters probe times by up to ±20%', () => {
+		const early = new OutageBreaker(options, () => 0);
+		const late = new OutageBreaker(options, () => 0.999);
+		for (const breaker of [early, late]) for (let at = 0; at < 3; at++) breaker.onFailure(0, false, 1000);
+		expect(early.nextProbeAt).toBeCloseTo(1600);
+		expect(late.nextProbeAt).toBeCloseTo(2400, -1);
+	});
+});

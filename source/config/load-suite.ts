@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto';
 import {z} from 'zod';
+import {linearRegexProblem} from '../engine/linear-regex.js';
 import type {TestCase} from '../engine/types.js';
 import {explainIssues, formatPath, parseOptions, type Problem} from './explain-issues.js';
 import {problemsError} from './input-error.js';
@@ -13,7 +14,7 @@ export const testLineSchema = z
 		id: z.string().min(1).describe('Unique within the suite; results are keyed by it.'),
 		prompt: z.string().min(1).describe('The user message.'),
 		expected: z.string().min(1, 'leave "expected" out to accept any answer').optional().describe('The answer to look for. Absent: any answer passes.'),
-		match: z.enum(['exact', 'contains', 'regex']).optional().describe('exact (trimmed equality, the default), contains (substring) or regex (JavaScript regular expression).'),
+		match: z.enum(['exact', 'contains', 'regex']).optional().describe('exact (trimmed equality, the default), contains (substring) or regex (a regular expression in RE2 syntax, matched in linear time: JavaScript syntax without backreferences or lookaround).'),
 		system: z.string().optional().describe('A system message sent before the prompt.'),
 	})
 	.superRefine((line, context) => {
@@ -27,6 +28,12 @@ export const testLineSchema = z
 			} catch (error) {
 				const why = (error as Error).message.replace(/^.*: /, '').toLowerCase();
 				context.addIssue({code: 'custom', path: ['expected'], message: `expected a valid regular expression, got ${JSON.stringify(line.expected)} (${why})`, input: line.expected});
+				return;
+			}
+
+			const problem = linearRegexProblem(line.expected);
+			if (problem !== undefined) {
+				context.addIssue({code: 'custom', path: ['expected'], message: `expected a regular expression lanes can match in linear time (RE2 syntax: no backreferences or lookaround), got ${JSON.stringify(line.expected)} (${problem})`, input: line.expected});
 			}
 		}
 	});

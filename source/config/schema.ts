@@ -96,8 +96,9 @@ export const configSchema = z
 				timeoutMs: positiveInt.default(60_000).describe('Timeout of one request in ms.'),
 				maxTokens: positiveInt.default(256).describe('max_tokens sent with every request.'),
 				temperature: z.number().min(0).max(2).default(0).describe('temperature sent with every request.'),
+				maxResponseBytes: positiveInt.default(1_048_576).describe('Largest response body read, in bytes; a larger answer fails its item as permanent (default 1 MiB).'),
 			})
-			.default({timeoutMs: 60_000, maxTokens: 256, temperature: 0})
+			.default({timeoutMs: 60_000, maxTokens: 256, temperature: 0, maxResponseBytes: 1_048_576})
 			.describe('What every request sends and how long it may take.'),
 		retry: z
 			.strictObject({

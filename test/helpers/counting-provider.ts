@@ -16,12 +16,18 @@ export type CountingProvider = {
 
 /**
  * An OpenAI-compatible provider outside the lanes process that counts every request it gets, so a test can
- * show that bad input sent nothing to a provider. It answers "OK" unless `answer` says otherwise.
+ * show that bad input sent nothing to a provider. It answers "OK" unless `answer` says otherwise; with
+ * `beforeBody`, `answer` gets the request as it arrives, its body unread.
  */
-export async function startCountingProvider(answer?: (request: IncomingMessage, response: ServerResponse, body: string) => void): Promise<CountingProvider> {
+export async function startCountingProvider(answer?: (request: IncomingMessage, response: ServerResponse, body: string) => void, options: {beforeBody?: boolean} = {}): Promise<CountingProvider> {
 	let count = 0;
 	const server = createServer((request, response) => {
 		count++;
+		if (answer && options.beforeBody) {
+			answer(request, response, '');
+			return;
+		}
+
 		let body = '';
 		request.setEncoding('utf8').on('data', (chunk: string) => {
 			body += chunk;

@@ -7,6 +7,7 @@ import {reportTable} from '../report/run-report.js';
 import {startPlainReporter} from '../report/plain-reporter.js';
 import type {Store} from '../store/index.js';
 import type {LaneSettings} from '../store/types.js';
+import {isStorageFull, storageFullMessage} from '../store/storage-errors.js';
 import type {Connection} from './connect.js';
 import {exitCodeFor} from './exit-codes.js';
 import type {StoredReport} from './stored-summary.js';
@@ -76,8 +77,14 @@ export async function executeRun(session: RunSession): Promise<number> {
 	}
 
 	let status: RunStatus | undefined;
+	// A full disk stops the run as interrupted: every committed result is safe and a resume continues it.
+	let diskFull = false;
 	try {
 		status = await engine.run();
+	} catch (error) {
+		if (!isStorageFull(error)) throw error;
+		diskFull = true;
+		status = 'interrupted';
 	} finally {
 		process.off('SIGINT', onSignal);
 		process.off('SIGTERM', onSignal);
@@ -87,16 +94,25 @@ export async function executeRun(session: RunSession): Promise<number> {
 		await session.connection.close();
 	}
 
-	for (const lane of engine.snapshot().lanes) store.saveLaneSettings(runId, laneSettings(lane));
-	store.setRunStatus(runId, status, Date.now());
-	store.releaseLock(runId);
+	const recordEnd = () => {
+		for (const lane of engine.snapshot().lanes) store.saveLaneSettings(runId, laneSettings(lane));
+		store.setRunStatus(runId, status!, Date.now());
+		store.releaseLock(runId);
+	};
+
+	// With the disk full these writes fail too; the run then reads as interrupted (its process is gone).
+	if (diskFull) ignoreStorageFull(recordEnd);
+	else recordEnd();
 	const {summary, results, stats} = summarize(session, status, performance.now() - startedAt, engine);
 	const commands = {
 		report: commandLine(['report', runId, '--db', session.dbPath]),
 		resume: status === 'completed' ? undefined : commandLine(['resume', runId, '--db', session.dbPath]),
 	};
 	if (tui) await tui.finish(summary, commands);
-	if (!tui) printOutcome({summary, results, stats}, commands, flags);
+	if (!tui) printOutcome({summary, results, stats}, commands, flags, diskFull ? storageFullMessage(session.dbPath) : undefined);
+	if (tui && diskFull) process.stderr.write(`lanes: ${storageFullMessage(session.dbPath)}\n`);
+	// Attempts still waiting to be written cannot be; closing here keeps the caller's close from failing on them.
+	if (diskFull) ignoreStorageFull(() => store.close());
 	return exitCodeFor(status);
 }
 
@@ -122,12 +138,21 @@ function summarize(session: RunSession, status: RunStatus, elapsedMs: number, en
 }
 
 /** Without the TUI: the JSON summary or the report's tables on stdout, how it ended and what to run next on stderr. */
-function printOutcome({summary, results, stats}: StoredReport, commands: {report: string; resume?: string}, flags: OutputFlags): void {
+function printOutcome({summary, results, stats}: StoredReport, commands: {report: string; resume?: string}, flags: OutputFlags, why?: string): void {
 	process.stdout.write(`${flags.json ? JSON.stringify(summary) : reportTable(summary, results, stats)}\n`);
+	if (why) process.stderr.write(`lanes: ${why}\n`);
 	const t = summary.totals;
 	process.stderr.write(`lanes: run ${summary.runId} ${summary.status}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored, ${t.pending} pending\n`);
 	process.stderr.write(`report: ${commands.report}\n`);
 	if (commands.resume) process.stderr.write(`resume: ${commands.resume}\n`);
+}
+
+function ignoreStorageFull(action: () => void): void {
+	try {
+		action();
+	} catch (error) {
+		if (!isStorageFull(error)) throw error;
+	}
 }
 
 /** What a resume starts the lane from: as the operator or the controller left it. */

@@ -1,4 +1,5 @@
 import {InputError} from '../config/input-error.js';
+import {quote} from '../config/quote.js';
 import {closest} from '../config/suggest.js';
 import {commandTable, flagKinds, type CommandName, type FlagKind, type FlagName} from './command-table.js';
 
@@ -61,7 +62,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 		}
 
 		if (kind.type === 'boolean') {
-			if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new InputError(`--${name}: takes no value (it is on or off), got "${inline}"`);
+			if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new InputError(`--${name}: takes no value (it is on or off), got ${quote(inline)}`);
 			given.push({name, token: token.split('=')[0]!, value: (inline !== 'false') !== negated});
 			continue;
 		}
@@ -69,21 +70,21 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 		let value = inline;
 		if (value === undefined && index + 1 < argv.length && !argv[index + 1]!.startsWith('--')) value = argv[++index];
 		if (value === undefined || value === '') throw new InputError(`--${name}: needs a value (${expectedText(kind)})`);
-		given.push({name, token: `--${name} ${JSON.stringify(value)}`, value: flagValue(name, kind, value)});
+		given.push({name, token: `--${name} ${quote(value)}`, value: flagValue(name, kind, value)});
 	}
 
 	const command = (positionals.shift() ?? 'run') as CommandName;
 	const spec = commandTable[command];
 	if (!spec) {
 		const suggestion = closest(command, commandNames);
-		throw new InputError(`unknown command "${command}"${suggestion ? `, did you mean "${suggestion}"?` : ''} (expected ${commandNames.slice(0, -1).join(', ')} or ${commandNames.at(-1)}; see lanes --help)`);
+		throw new InputError(`unknown command ${quote(command)}${suggestion ? `, did you mean "${suggestion}"?` : ''} (expected ${commandNames.slice(0, -1).join(', ')} or ${commandNames.at(-1)}; see lanes --help)`);
 	}
 
 	const takes = spec.flags as readonly FlagName[];
 	const takesText = takes.map(flag => `--${flag}`).join(', ');
 	if (unknown !== undefined) {
 		const suggestion = closest(unknown.replace(/^--?/, ''), takes);
-		throw new InputError(`${command}: unknown flag ${unknown}${suggestion ? `, did you mean --${suggestion}?` : ''} (${command} takes ${takesText})`);
+		throw new InputError(`${command}: unknown flag ${quote(unknown).slice(1, -1)}${suggestion ? `, did you mean --${suggestion}?` : ''} (${command} takes ${takesText})`);
 	}
 
 	const seen = new Map<FlagName, string>();
@@ -101,7 +102,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 	if (positionals.length > spec.args.length) {
 		const stray = positionals[spec.args.length]!;
 		const allowed = spec.args.length === 0 ? 'takes no arguments' : `takes one argument, ${spec.args.join(' ')}`;
-		throw new InputError(`${command}: unexpected argument "${stray}" (${command} ${allowed}; flags start with --)`);
+		throw new InputError(`${command}: unexpected argument ${quote(stray)} (${command} ${allowed}; flags start with --)`);
 	}
 
 	return {command, args: positionals, flags: toFlags(given)};
@@ -114,7 +115,7 @@ function toFlags(given: readonly Given[]): Flags {
 }
 
 function flagValue(name: FlagName, kind: FlagKind, text: string): string | number | string[] {
-	const wrong = () => new InputError(`--${name}: expected ${expectedText(kind)}, got ${JSON.stringify(text)}`);
+	const wrong = () => new InputError(`--${name}: expected ${expectedText(kind)}, got ${quote(text)}`);
 	switch (kind.type) {
 		case 'path': {
 			return text;

@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto';
 import {z} from 'zod';
+import {quote} from './quote.js';
 import {linearRegexProblem} from '../engine/linear-regex.js';
 import type {TestCase} from '../engine/types.js';
 import {explainIssues, formatPath, parseOptions, type Problem} from './explain-issues.js';
@@ -19,7 +20,7 @@ export const testLineSchema = z
 	})
 	.superRefine((line, context) => {
 		if (line.match !== undefined && line.expected === undefined) {
-			context.addIssue({code: 'custom', path: ['match'], message: `${JSON.stringify(line.match)} needs "expected" (leave both out to accept any answer)`, input: line.match});
+			context.addIssue({code: 'custom', path: ['match'], message: `${quote(line.match)} needs "expected" (leave both out to accept any answer)`, input: line.match});
 		}
 
 		if (line.match === 'regex' && line.expected !== undefined) {
@@ -27,13 +28,13 @@ export const testLineSchema = z
 				new RegExp(line.expected);
 			} catch (error) {
 				const why = (error as Error).message.replace(/^.*: /, '').toLowerCase();
-				context.addIssue({code: 'custom', path: ['expected'], message: `expected a valid regular expression, got ${JSON.stringify(line.expected)} (${why})`, input: line.expected});
+				context.addIssue({code: 'custom', path: ['expected'], message: `expected a valid regular expression, got ${quote(line.expected)} (${why})`, input: line.expected});
 				return;
 			}
 
 			const problem = linearRegexProblem(line.expected);
 			if (problem !== undefined) {
-				context.addIssue({code: 'custom', path: ['expected'], message: `expected a regular expression lanes can match in linear time (RE2 syntax: no backreferences or lookaround), got ${JSON.stringify(line.expected)} (${problem})`, input: line.expected});
+				context.addIssue({code: 'custom', path: ['expected'], message: `expected a regular expression lanes can match in linear time (RE2 syntax: no backreferences or lookaround), got ${quote(line.expected)} (${problem})`, input: line.expected});
 			}
 		}
 	});
@@ -81,7 +82,7 @@ export function loadSuite(path: string): LoadedSuite {
 		const line = result.data;
 		const first = lineOfId.get(line.id);
 		if (first !== undefined) {
-			problems.push(`${where}: duplicate id ${JSON.stringify(line.id)} (first on line ${first})`);
+			problems.push(`${where}: duplicate id ${quote(line.id)} (first on line ${first})`);
 			continue;
 		}
 

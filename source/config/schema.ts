@@ -1,6 +1,10 @@
 import {z} from 'zod';
+import {hasControlCharacters} from './quote.js';
 
 const positiveInt = z.number().int().positive();
+
+// Model names are printed in tables, CSV, events and messages: none may carry what a terminal would act on.
+const modelName = z.string().min(1).refine(name => !hasControlCharacters(name), 'expected a model name without control characters or escape sequences');
 
 const batch = z
 	.strictObject({
@@ -16,7 +20,10 @@ const modelEntry = z
 	.describe('One model: the name in the config and results is the key.');
 
 const models = z
-	.union([z.array(z.string().min(1)).min(1), z.record(z.string().min(1), modelEntry)])
+	.union([
+		z.array(modelName).min(1),
+		z.record(modelName, modelEntry).refine(entries => Object.keys(entries).length > 0, 'expected at least one model, got none'),
+	])
 	.describe('Model names, or an object of name -> {deployment}.');
 
 /** Fields every provider has: the lane's limits and how it adapts. */

@@ -95,7 +95,8 @@ export class WorkQueue {
 
 function interleave(lists: WorkItem[][]): WorkItem[] {
 	const out: WorkItem[] = [];
-	const longest = Math.max(0, ...lists.map(list => list.length));
+	// A reduce, not Math.max(...): spreading one argument per model overflows the stack at about 150k models.
+	const longest = lists.reduce((most, list) => Math.max(most, list.length), 0);
 	for (let i = 0; i < longest; i++) {
 		for (const list of lists) {
 			const item = list[i];

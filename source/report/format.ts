@@ -95,7 +95,8 @@ export function formatShare(part: number, whole: number): string {
 
 /** Text columns, first row a header; numeric cells right-aligned. */
 export function textTable(rows: string[][]): string {
-	const widths = rows[0]!.map((_, column) => Math.max(...rows.map(row => (row[column] ?? '').length)));
+	// A reduce, not Math.max(...rows): a row per model would overflow the stack with enough models.
+	const widths = rows[0]!.map((_, column) => rows.reduce((widest, row) => Math.max(widest, (row[column] ?? '').length), 0));
 	const numeric = (cell: string) => /^[\d.,%]+(ms|s|m|h)?$|^[-–]$/.test(cell);
 	return rows
 		.map(row => row.map((cell, column) => column > 0 && numeric(cell) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)).join('  ').trimEnd())

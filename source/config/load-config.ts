@@ -5,6 +5,7 @@ import {problemsError, InputError} from './input-error.js';
 import type {JsonSchema} from './json-schema-text.js';
 import {excerpt, parseJson} from './json-text.js';
 import {readInput} from './read-input.js';
+import {utf8Text} from './utf8-text.js';
 import {configSchema, type Config} from './schema.js';
 
 /** A validated config and the API keys it names, read from the environment. */
@@ -30,7 +31,7 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
 
 /** Reads, parses and validates a config file without looking at the environment (no keys needed). */
 export function readConfigFile(path: string): Config {
-	const text = readInput(path).toString('utf8');
+	const text = utf8Text(path, readInput(path));
 	const input = parseJsonFile(path, text);
 	const config = parseConfig(input, path);
 	const problems = concurrencyProblems(path, input, config);

@@ -8,6 +8,7 @@ import {problemsError} from './input-error.js';
 import type {JsonSchema} from './json-schema-text.js';
 import {parseJson} from './json-text.js';
 import {readInput} from './read-input.js';
+import {utf8Text} from './utf8-text.js';
 
 /** One line of a suite file (JSONL). */
 export const testLineSchema = z
@@ -58,7 +59,7 @@ let lineJsonSchema: JsonSchema | undefined;
  */
 export function loadSuite(path: string): LoadedSuite {
 	const bytes = readInput(path);
-	const lines = bytes.toString('utf8').replace(/^\uFEFF/, '').split('\n');
+	const lines = utf8Text(path, bytes).replace(/^\uFEFF/, '').split('\n');
 	const tests: TestCase[] = [];
 	const problems: string[] = [];
 	const lineOfId = new Map<string, number>();

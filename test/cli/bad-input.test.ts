@@ -1,3 +1,4 @@
+import {writeFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {runCli, tempDir, jsonl, type CliResult} from '../helpers/cli.js';
 import {fastConfig, suiteTests} from './fixtures.js';
@@ -121,5 +122,27 @@ describe('config holes: refused before anything runs', () => {
 		expectBadInput(result, 'control-flag.db');
 		expect(result.stderr).toContain('--models');
 		expect(result.stderr).not.toContain('\u001B');
+	});
+});
+
+describe('files that are not UTF-8', () => {
+	test('a suite line with invalid UTF-8 is named, with its column, instead of being sent with U+FFFD', async () => {
+		const good = Buffer.from(`${JSON.stringify(suiteTests[0])}\n`);
+		// "café" in Latin-1: the é is a lone 0xE9.
+		const bad = Buffer.concat([Buffer.from('{"id": "latin1", "prompt": "caf'), Buffer.from([0xE9]), Buffer.from('"}\n')]);
+		const suite = temp.file('latin1.jsonl');
+		writeFileSync(suite, Buffer.concat([good, bad]));
+		const result = await run('latin1.db', ['--config', goodConfig, '--suite', suite]);
+		expectBadInput(result, 'latin1.db');
+		expect(result.stderr).toContain(`${suite}:2:32: invalid UTF-8`);
+	});
+
+	test('a config with invalid UTF-8', async () => {
+		const config = temp.file('latin1.json');
+		writeFileSync(config, Buffer.concat([Buffer.from('{"providers": {"p": {"type": "simulated", "models": ["caf'), Buffer.from([0xE9]), Buffer.from('"]}}}\n')]));
+		const result = await run('latin1-config.db', ['--config', config, '--suite', goodSuite]);
+		expectBadInput(result, 'latin1-config.db');
+		expect(result.stderr).toContain(`${config}:1:`);
+		expect(result.stderr).toContain('invalid UTF-8');
 	});
 });

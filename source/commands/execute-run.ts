@@ -72,7 +72,7 @@ export async function executeRun(session: RunSession): Promise<number> {
 	const tui = useTui ? (await import('../ui/run-tui.js')).runTui(engine, {runId, suitePath: session.suitePath, dbPath: session.dbPath}) : undefined;
 	const plain = useTui ? undefined : startPlainReporter(engine, {write: line => process.stderr.write(`${line}\n`)});
 	if (!useTui) {
-		process.stderr.write(`lanes: run ${runId}: ${engine.snapshot().totals.items} items on ${session.lanes.length} lanes; results in ${session.dbPath}\n`);
+		process.stderr.write(`lanes: run ${runId}: ${engine.snapshot().totals.items} items on ${session.lanes.length} ${session.lanes.length === 1 ? 'lane' : 'lanes'}; results in ${session.dbPath}\n`);
 		stopWhenOnlyPausedLanesRemain(engine);
 	}
 

@@ -30,6 +30,15 @@ export function inspectExistingFile(path: string, size: number, knownVersion: nu
 	}
 
 	if (header.userVersion > knownVersion) throw newerSchemaError(path, header.userVersion, knownVersion);
+	if (header.userVersion === 0 && header.pageCount > 1) {
+		// Marked as ours but with no schema version: migrating it would re-create tables that are there.
+		const tables = size <= listTablesUpTo ? tablesOfCopy(file, header.wal) : undefined;
+		if (tables === undefined || tables.length > 0) {
+			const holding = tables ? ` while it holds tables (${describeTables(tables)})` : '';
+			throw new InputError(`${path} is damaged: it is marked as a lanes database but has no schema version (user_version 0)${holding}; restore it from a backup or use another --db`);
+		}
+	}
+
 	quickCheck(path, file);
 }
 

@@ -48,7 +48,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
 			const version = userVersion(db);
 			if (version === 0) throw new InputError(`${path} holds no lanes data yet`);
 			if (version !== latestVersion(migrations)) {
-				throw new InputError(`${path} has schema ${version}, this lanes reads ${latestVersion(migrations)}; open it once without read-only mode to upgrade it`);
+				throw new InputError(`${path} has schema ${version}, this lanes reads ${latestVersion(migrations)}; a \`lanes run\` or \`lanes resume\` with this --db upgrades it (keeping every run)`);
 			}
 		} else if (migrate(db, path, migrations) > 0) {
 			// Move the new header (application_id, user_version) into the main file now, so the next open

@@ -9,6 +9,7 @@ import type {Store} from '../store/index.js';
 import type {LaneSettings} from '../store/types.js';
 import {isStorageFull, storageFullMessage} from '../store/storage-errors.js';
 import type {Connection} from './connect.js';
+import {watchOutput} from './closed-output.js';
 import {exitCodeFor} from './exit-codes.js';
 import type {StoredReport} from './stored-summary.js';
 import {commandLine} from './invocation.js';
@@ -67,6 +68,8 @@ export async function executeRun(session: RunSession): Promise<number> {
 
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
+	// The reader of our output went away: stop as on SIGTERM (interrupted, resumable).
+	const output = watchOutput(onSignal);
 	const useTui = !flags.plain && !flags.json && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
 	// React and Ink are loaded only for the terminal UI: plain and JSON runs start faster without them.
 	const tui = useTui ? (await import('../ui/run-tui.js')).runTui(engine, {runId, suitePath: session.suitePath, dbPath: session.dbPath}) : undefined;
@@ -113,6 +116,7 @@ export async function executeRun(session: RunSession): Promise<number> {
 	if (tui && diskFull) process.stderr.write(`lanes: ${storageFullMessage(session.dbPath)}\n`);
 	// Attempts still waiting to be written cannot be; closing here keeps the caller's close from failing on them.
 	if (diskFull) ignoreStorageFull(() => store.close());
+	if (output.closed()) output.tellTerminal(`lanes: run ${runId} stopped as interrupted: its output was closed (broken pipe); nothing recorded was lost\nresume: ${commands.resume}\n`);
 	return exitCodeFor(status);
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import process from 'node:process';
 import meow from 'meow';
+import {parseArgs} from './commands/parse-args.js';
 import {InputError} from './errors/input-error.js';
 import {exitCodes} from './commands/exit-codes.js';
 import {estimateCommand} from './commands/estimate.js';
@@ -40,38 +41,27 @@ const cli = meow(`
 	Keys, config reference and FAQ: readme.md
 `, {
 	importMeta: import.meta,
-	flags: {
-		config: {type: 'string'},
-		suite: {type: 'string'},
-		db: {type: 'string'},
-		models: {type: 'string'},
-		providers: {type: 'string'},
-		plain: {type: 'boolean', default: false},
-		json: {type: 'boolean', default: false},
-		retryErrors: {type: 'boolean', default: false},
-		force: {type: 'boolean', default: false},
-		format: {type: 'string'},
-		port: {type: 'number'},
-		tests: {type: 'number'},
-		latencyMs: {type: 'number'},
-	},
+	// The flags are read and checked by parseArgs against the command table; meow answers --help and --version.
+	flags: {},
 });
-
-const list = (value: string | undefined) => value?.split(',').map(item => item.trim()).filter(Boolean);
 
 async function main(): Promise<number> {
 	// React's development build checks a great deal on every render; a user's terminal UI needs none of it.
 	// Set before the UI (and with it React) is first imported.
 	process.env.NODE_ENV ??= 'production';
-	const [command = 'run', ...rest] = cli.input;
-	const {flags} = cli;
+	const argv = process.argv.slice(2);
+	const beforeEnd = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+	// Asked anywhere (`lanes run --help`), help wins over running: meow itself answers only a lone flag.
+	if (beforeEnd.includes('--help')) cli.showHelp(0);
+	if (beforeEnd.includes('--version')) cli.showVersion();
+	const {command, args: [runId], flags} = parseArgs(argv);
 	switch (command) {
 		case 'run': {
-			return runCommand({...flags, models: list(flags.models), providers: list(flags.providers)});
+			return runCommand(flags);
 		}
 
 		case 'resume': {
-			return resumeCommand(rest[0], flags);
+			return resumeCommand(runId, flags);
 		}
 
 		case 'runs': {
@@ -79,7 +69,7 @@ async function main(): Promise<number> {
 		}
 
 		case 'report': {
-			return reportCommand(rest[0], flags);
+			return reportCommand(runId, flags);
 		}
 
 		case 'estimate': {
@@ -88,10 +78,6 @@ async function main(): Promise<number> {
 
 		case 'sim': {
 			return simCommand(flags);
-		}
-
-		default: {
-			throw new InputError(`unknown command "${command}" (expected run, resume, runs, report, estimate or sim; see lanes --help)`);
 		}
 	}
 }

@@ -15,14 +15,15 @@ export async function connect(config: Config, apiKeys: ReadonlyMap<string, strin
 	const specs = simulatedSpecs(config);
 	const simulator = specs.length > 0 ? await startSimulator(specs, {port: config.simulator.port, timeScale: config.simulator.timeScale, seed: Date.now() % 100_000}) : undefined;
 	const clients = new Map<string, ChatClient>();
+	const bounds = {maxResponseBytes: config.request.maxResponseBytes};
 	for (const [name, provider] of Object.entries(config.providers)) {
 		const apiKey = apiKeys.get(name);
 		if (provider.type === 'azure') {
-			clients.set(name, createChatClient({dialect: 'azure', endpoint: provider.endpoint, apiVersion: provider.apiVersion, apiKey: apiKey ?? ''}));
+			clients.set(name, createChatClient({dialect: 'azure', endpoint: provider.endpoint, apiVersion: provider.apiVersion, apiKey: apiKey ?? ''}, bounds));
 		} else if (provider.type === 'openai') {
-			clients.set(name, createChatClient({dialect: 'openai', baseURL: provider.baseURL, apiKey: apiKey ?? ''}));
+			clients.set(name, createChatClient({dialect: 'openai', baseURL: provider.baseURL, apiKey: apiKey ?? ''}, bounds));
 		} else {
-			clients.set(name, createChatClient(simulatedTarget(simulator!, name, provider)));
+			clients.set(name, createChatClient(simulatedTarget(simulator!, name, provider), bounds));
 		}
 	}
 

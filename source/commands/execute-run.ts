@@ -2,8 +2,10 @@ import type {Config} from '../config/schema.js';
 import {Engine} from '../engine/engine.js';
 import type {ItemResult, LaneSpec, RunStatus, TestCase} from '../engine/types.js';
 import type {Store} from '../store/index.js';
+import {isStorageFull, storageFullMessage} from '../store/storage-errors.js';
 import {storedReport, type StoredReport} from '../summary/stored-report.js';
 import {attach} from './attach-store.js';
+import {watchOutput} from './closed-output.js';
 import type {Connection} from './connect.js';
 import {exitCodeFor} from './exit-codes.js';
 import {commandLine} from './invocation.js';
@@ -43,12 +45,22 @@ export async function executeRun(session: RunSession): Promise<number> {
 	});
 	const detach = attach(engine, store, runId);
 	const removeSignalHandlers = stopOnSignals(engine);
+	// The reader of our output went away: stop as on SIGTERM (interrupted, resumable).
+	const output = watchOutput(() => {
+		engine.stop();
+	});
 	const view = await startView(engine, {runId, suitePath: session.suitePath, dbPath: session.dbPath, laneCount: session.lanes.length, flags: session.flags});
 	const stopWatching = view.interactive ? undefined : stopWhenOnlyPausedLanesRemain(engine);
 
 	let status: RunStatus | undefined;
+	// A full disk stops the run as interrupted: every committed result is safe and a resume continues it.
+	let diskFull = false;
 	try {
 		status = await engine.run();
+	} catch (error) {
+		if (!isStorageFull(error)) throw error;
+		diskFull = true;
+		status = 'interrupted';
 	} finally {
 		removeSignalHandlers();
 		stopWatching?.();
@@ -56,15 +68,32 @@ export async function executeRun(session: RunSession): Promise<number> {
 		await session.connection.close();
 	}
 
-	detach();
-	store.setRunStatus(runId, status, Date.now());
-	store.releaseLock(runId);
+	const recordEnd = () => {
+		detach();
+		store.setRunStatus(runId, status!, Date.now());
+		store.releaseLock(runId);
+	};
+
+	// With the disk full these writes fail too; the run then reads as interrupted (its process is gone).
+	if (diskFull) ignoreStorageFull(recordEnd);
+	else recordEnd();
 	const commands = {
 		report: commandLine(['report', runId, '--db', session.dbPath]),
 		resume: status === 'completed' ? undefined : commandLine(['resume', runId, '--db', session.dbPath]),
 	};
-	await view.finish(summarize(session), commands);
+	await view.finish(summarize(session), commands, diskFull ? storageFullMessage(session.dbPath) : undefined);
+	// Attempts still waiting to be written cannot be; closing here keeps the caller's close from failing on them.
+	if (diskFull) ignoreStorageFull(() => store.close());
+	if (output.closed()) output.tellTerminal(`lanes: run ${runId} stopped as interrupted: its output was closed (broken pipe); nothing recorded was lost\nresume: ${commands.resume}\n`);
 	return exitCodeFor(status);
+}
+
+function ignoreStorageFull(action: () => void): void {
+	try {
+		action();
+	} catch (error) {
+		if (!isStorageFull(error)) throw error;
+	}
 }
 
 /** The run as `lanes report` shows it: read back from the store, which now holds how it ended. */

@@ -17,7 +17,7 @@ export type RunView = {
 	/** The engine returned or threw: progress stops; a failed run gets the terminal back before its error is printed. */
 	ended(failed: boolean): void;
 	/** How the run ended: the TUI's end screen, or the report (JSON with --json) on stdout and what to run next on stderr. */
-	finish(report: StoredReport, commands: FinishCommands): Promise<void>;
+	finish(report: StoredReport, commands: FinishCommands, why?: string): Promise<void>;
 };
 
 export type ViewInfo = {runId: string; suitePath: string; dbPath: string; laneCount: number; flags: OutputFlags};
@@ -34,27 +34,31 @@ export async function startView(engine: Engine, info: ViewInfo): Promise<RunView
 			ended(failed) {
 				if (failed) tui.unmount();
 			},
-			finish: async (report, commands) => tui.finish(report, commands),
+			async finish(report, commands, why) {
+				await tui.finish(report, commands);
+				if (why) process.stderr.write(`lanes: ${why}\n`);
+			},
 		};
 	}
 
 	const plain = startPlainReporter(engine, {write: line => process.stderr.write(`${line}\n`)});
-	process.stderr.write(`lanes: run ${info.runId}: ${engine.snapshot().totals.items} items on ${info.laneCount} lanes; results in ${info.dbPath}\n`);
+	process.stderr.write(`lanes: run ${info.runId}: ${engine.snapshot().totals.items} items on ${info.laneCount} ${info.laneCount === 1 ? 'lane' : 'lanes'}; results in ${info.dbPath}\n`);
 	return {
 		interactive: false,
 		ended() {
 			plain.stop();
 		},
-		async finish(report, commands) {
-			printOutcome(report, commands, flags);
+		async finish(report, commands, why) {
+			printOutcome(report, commands, flags, why);
 		},
 	};
 }
 
 /** Without the TUI: the JSON summary or the report's tables on stdout, how it ended and what to run next on stderr. */
-function printOutcome(report: StoredReport, commands: FinishCommands, flags: OutputFlags): void {
+function printOutcome(report: StoredReport, commands: FinishCommands, flags: OutputFlags, why?: string): void {
 	const {summary} = report;
 	process.stdout.write(`${flags.json ? JSON.stringify(summary) : reportTable(report, {width: terminalWidth()})}\n`);
+	if (why) process.stderr.write(`lanes: ${why}\n`);
 	const t = summary.totals;
 	process.stderr.write(`lanes: run ${summary.runId} ${summary.status}: ${t.passed} passed, ${t.failed} failed, ${t.errored} errored, ${t.pending} pending\n`);
 	process.stderr.write(`report: ${commands.report}\n`);

@@ -14,7 +14,7 @@ export async function simCommand(flags: {config?: string; port?: number}): Promi
 	const specs = simulatedSpecs(config);
 	if (specs.length === 0) throw new InputError(`${configPath}: providers: no provider has "type": "simulated", so there is nothing to serve`);
 	const simulator = await startSimulator(specs, {port: flags.port ?? config.simulator.port, timeScale: config.simulator.timeScale});
-	const lines = [`lanes sim: serving ${specs.length} simulated providers at ${simulator.url} (Ctrl-C to stop)`];
+	const lines = [`lanes sim: serving ${specs.length} simulated ${specs.length === 1 ? 'provider' : 'providers'} at ${simulator.url} (Ctrl-C to stop)`];
 	for (const spec of specs) {
 		const target = simulator.targets.get(spec.name)!;
 		const where = target.dialect === 'azure'

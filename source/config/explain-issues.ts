@@ -1,3 +1,4 @@
+import {escapeUnsafe, quote} from './quote.js';
 import type {z} from 'zod';
 import {allowedKeys, describeSchema, isRecord, listChoices, schemaAt, type JsonSchema} from './json-schema-text.js';
 import {didYouMean} from './suggest.js';
@@ -55,7 +56,7 @@ export function explainIssues(issues: readonly Issue[], input: unknown, schema: 
 				const [key] = path.slice(-1);
 				const parent = schemaAt(schema, path.slice(0, -1), input);
 				const rule = issue.issues.find(nested => nested.message !== zodDefault)?.message ?? `expected ${describeSchema(parent?.propertyNames)}`;
-				problems.push({path: path.slice(0, -1), text: `invalid key ${JSON.stringify(String(key))} (${rule})`});
+				problems.push({path: path.slice(0, -1), text: `invalid key ${quote(String(key))} (${rule})`});
 				return;
 			}
 
@@ -87,11 +88,11 @@ export function explainIssues(issues: readonly Issue[], input: unknown, schema: 
 export function unknownKey(key: string, allowed: readonly string[]): string {
 	// The key itself never belongs in the config; say where it goes instead of suggesting a near name.
 	if (/^api_?key$/i.test(key) && allowed.includes('apiKeyEnv')) {
-		return `unknown key ${JSON.stringify(key)}: put the API key in an environment variable and its name in "apiKeyEnv"`;
+		return `unknown key ${quote(key)}: put the API key in an environment variable and its name in "apiKeyEnv"`;
 	}
 
 	const choices = allowed.length > 0 ? ` (expected one of: ${allowed.join(', ')})` : '';
-	return `unknown key ${JSON.stringify(key)}${didYouMean(key, allowed)}${choices}`;
+	return `unknown key ${quote(key)}${didYouMean(key, allowed)}${choices}`;
 }
 
 /** `expected X, got Y`, or `missing, expected X (description)` when the key is absent. */
@@ -108,7 +109,7 @@ function expected(what: string, found: {exists: boolean; value: unknown}, path: 
 export function showValue(value: unknown, path: readonly PropertyKey[] = []): string {
 	const last = [...path].reverse().find(key => typeof key === 'string');
 	if (typeof last === 'string' && /api_?key/i.test(last)) return 'a value that is not shown';
-	const text = JSON.stringify(value) ?? String(value);
+	const text = escapeUnsafe(JSON.stringify(value) ?? String(value));
 	return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
@@ -118,7 +119,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 	for (const key of path) {
 		if (typeof key === 'number') text += `[${key}]`;
 		else if (/^[A-Za-z_$][\w$-]*$/.test(String(key))) text += text === '' ? String(key) : `.${String(key)}`;
-		else text += `[${JSON.stringify(String(key))}]`;
+		else text += `[${quote(String(key))}]`;
 	}
 
 	return text;

@@ -1,9 +1,11 @@
 import {z} from 'zod';
+import {concurrencyProblems} from './concurrency-bounds.js';
 import {explainIssues, formatPath, parseOptions, type Problem} from './explain-issues.js';
 import {problemsError, InputError} from '../errors/input-error.js';
 import type {JsonSchema} from './json-schema-text.js';
 import {excerpt, parseJson} from './json-text.js';
 import {readInput} from './read-input.js';
+import {utf8Text} from './utf8-text.js';
 import {configSchema, type Config} from './schema.js';
 
 /** A validated config and the API keys it names, read from the environment. */
@@ -29,8 +31,12 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
 
 /** Reads, parses and validates a config file without looking at the environment (no keys needed). */
 export function readConfigFile(path: string): Config {
-	const text = readInput(path).toString('utf8');
-	return parseConfig(parseJsonFile(path, text), path);
+	const text = utf8Text(path, readInput(path));
+	const input = parseJsonFile(path, text);
+	const config = parseConfig(input, path);
+	const problems = concurrencyProblems(path, input, config);
+	if (problems.length > 0) throw problemsError(problems);
+	return config;
 }
 
 /** Validates a config already parsed from JSON (a file, or a stored run); `source` names it in messages. */

@@ -1,11 +1,14 @@
 import {createHash} from 'node:crypto';
 import {z} from 'zod';
+import {quote} from './quote.js';
+import {linearRegexProblem} from '../engine/linear-regex.js';
 import type {TestCase} from '../engine/types.js';
 import {explainIssues, formatPath, parseOptions, type Problem} from './explain-issues.js';
 import {problemsError} from '../errors/input-error.js';
 import type {JsonSchema} from './json-schema-text.js';
 import {parseJson} from './json-text.js';
 import {readInput} from './read-input.js';
+import {utf8Text} from './utf8-text.js';
 
 /** One line of a suite file (JSONL). */
 export const testLineSchema = z
@@ -13,12 +16,12 @@ export const testLineSchema = z
 		id: z.string().min(1).describe('Unique within the suite; results are keyed by it.'),
 		prompt: z.string().min(1).describe('The user message.'),
 		expected: z.string().min(1, 'leave "expected" out to accept any answer').optional().describe('The answer to look for. Absent: any answer passes.'),
-		match: z.enum(['exact', 'contains', 'regex']).optional().describe('exact (trimmed equality, the default), contains (substring) or regex (JavaScript regular expression).'),
+		match: z.enum(['exact', 'contains', 'regex']).optional().describe('exact (trimmed equality, the default), contains (substring) or regex (a regular expression in RE2 syntax, matched in linear time: JavaScript syntax without backreferences or lookaround).'),
 		system: z.string().optional().describe('A system message sent before the prompt.'),
 	})
 	.superRefine((line, context) => {
 		if (line.match !== undefined && line.expected === undefined) {
-			context.addIssue({code: 'custom', path: ['match'], message: `${JSON.stringify(line.match)} needs "expected" (leave both out to accept any answer)`, input: line.match});
+			context.addIssue({code: 'custom', path: ['match'], message: `${quote(line.match)} needs "expected" (leave both out to accept any answer)`, input: line.match});
 		}
 
 		if (line.match === 'regex' && line.expected !== undefined) {
@@ -26,7 +29,13 @@ export const testLineSchema = z
 				new RegExp(line.expected);
 			} catch (error) {
 				const why = (error as Error).message.replace(/^.*: /, '').toLowerCase();
-				context.addIssue({code: 'custom', path: ['expected'], message: `expected a valid regular expression, got ${JSON.stringify(line.expected)} (${why})`, input: line.expected});
+				context.addIssue({code: 'custom', path: ['expected'], message: `expected a valid regular expression, got ${quote(line.expected)} (${why})`, input: line.expected});
+				return;
+			}
+
+			const problem = linearRegexProblem(line.expected);
+			if (problem !== undefined) {
+				context.addIssue({code: 'custom', path: ['expected'], message: `expected a regular expression lanes can match in linear time (RE2 syntax: no backreferences or lookaround), got ${quote(line.expected)} (${problem})`, input: line.expected});
 			}
 		}
 	});
@@ -50,7 +59,7 @@ let lineJsonSchema: JsonSchema | undefined;
  */
 export function loadSuite(path: string): LoadedSuite {
 	const bytes = readInput(path);
-	const lines = bytes.toString('utf8').replace(/^\uFEFF/, '').split('\n');
+	const lines = utf8Text(path, bytes).replace(/^\uFEFF/, '').split('\n');
 	const tests: TestCase[] = [];
 	const problems: string[] = [];
 	const lineOfId = new Map<string, number>();
@@ -74,7 +83,7 @@ export function loadSuite(path: string): LoadedSuite {
 		const line = result.data;
 		const first = lineOfId.get(line.id);
 		if (first !== undefined) {
-			problems.push(`${where}: duplicate id ${JSON.stringify(line.id)} (first on line ${first})`);
+			problems.push(`${where}: duplicate id ${quote(line.id)} (first on line ${first})`);
 			continue;
 		}
 

@@ -1,6 +1,10 @@
 import {z} from 'zod';
+import {hasControlCharacters} from './quote.js';
 
 const positiveInt = z.number().int().positive();
+
+// Model names are printed in tables, CSV, events and messages: none may carry what a terminal would act on.
+const modelName = z.string().min(1).refine(name => !hasControlCharacters(name), 'expected a model name without control characters or escape sequences');
 
 const batch = z
 	.strictObject({
@@ -23,7 +27,10 @@ const modelEntry = z
 	.describe('One model: the name in the config and results is the key.');
 
 const models = z
-	.union([z.array(z.string().min(1)).min(1), z.record(z.string().min(1), modelEntry)])
+	.union([
+		z.array(modelName).min(1),
+		z.record(modelName, modelEntry).refine(entries => Object.keys(entries).length > 0, 'expected at least one model, got none'),
+	])
 	.describe('Model names, or an object of name -> {deployment}.');
 
 /** Fields every provider has: the lane's limits and how it adapts. */
@@ -43,7 +50,7 @@ const laneFields = {
 const outage = z.strictObject({
 	atSeconds: z.number().nonnegative().describe('Start of the outage, seconds after the simulator starts (before timeScale).'),
 	forSeconds: z.number().positive().describe('Length of the outage in seconds (before timeScale).'),
-	status: z.number().int().refine(status => status === 429 || (status >= 500 && status <= 599), 'expected 429 or a 5xx status').default(503).describe('HTTP status answered during the outage: a 5xx, or 429 for a storm of refusals (with Retry-After).'),
+	status: z.number().int().refine(status => status === 429 || (status >= 500 && status <= 599), {error: issue => `expected 429 or a 5xx status, got ${String(issue.input)}`}).default(503).describe('HTTP status answered during the outage: a 5xx, or 429 for a storm of refusals (with Retry-After).'),
 });
 
 const limitChange = z.strictObject({
@@ -114,8 +121,9 @@ export const configSchema = z
 				timeoutMs: positiveInt.default(60_000).describe('Timeout of one request in ms.'),
 				maxTokens: positiveInt.default(256).describe('max_tokens sent with every request.'),
 				temperature: z.number().min(0).max(2).default(0).describe('temperature sent with every request.'),
+				maxResponseBytes: positiveInt.default(1_048_576).describe('Largest response body read, in bytes; a larger answer fails its item as permanent (default 1 MiB).'),
 			})
-			.default({timeoutMs: 60_000, maxTokens: 256, temperature: 0})
+			.default({timeoutMs: 60_000, maxTokens: 256, temperature: 0, maxResponseBytes: 1_048_576})
 			.describe('What every request sends and how long it may take.'),
 		retry: z
 			.strictObject({

@@ -1,3 +1,4 @@
+import {quote} from './quote.js';
 import {problemsError} from '../errors/input-error.js';
 import {modelNames, type Config, type ProviderConfig} from './schema.js';
 import {didYouMean} from './suggest.js';
@@ -50,7 +51,7 @@ function wanted(flag: string, noun: string, list: readonly string[] | undefined,
 	}
 
 	for (const name of new Set(names)) {
-		if (!known.includes(name)) problems.push(`${flag}: unknown ${noun} ${JSON.stringify(name)}${didYouMean(name, known)} (known: ${known.join(', ')})`);
+		if (!known.includes(name)) problems.push(`${flag}: unknown ${noun} ${quote(name)}${didYouMean(name, known)} (known: ${known.join(', ')})`);
 	}
 
 	return new Set(names);

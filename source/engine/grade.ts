@@ -1,11 +1,12 @@
+import {linearRegex, type LinearRegex} from './linear-regex.js';
 import type {TestCase} from './types.js';
 
 /** Compiled once per test: a suite's regexes are checked when it loads and reused for every model. */
-const compiled = new WeakMap<TestCase, RegExp>();
+const compiled = new WeakMap<TestCase, LinearRegex>();
 
 /**
  * Whether an answer passes a test: exact = equal after trimming both, contains = `expected` is a substring,
- * regex = `new RegExp(expected)` matches somewhere in the answer. A test without `expected` always passes.
+ * regex = `expected` matches somewhere in the answer (RE2 syntax, linear time: see linear-regex.ts). A test without `expected` always passes.
  */
 export function grade(test: TestCase, answer: string): 'passed' | 'failed' {
 	const {expected} = test;
@@ -18,7 +19,7 @@ export function grade(test: TestCase, answer: string): 'passed' | 'failed' {
 		case 'regex': {
 			let pattern = compiled.get(test);
 			if (!pattern) {
-				pattern = new RegExp(expected);
+				pattern = linearRegex(expected);
 				compiled.set(test, pattern);
 			}
 

@@ -105,9 +105,8 @@ export class WorkQueue {
 
 function interleave(lists: WorkItem[][]): WorkItem[] {
 	const out: WorkItem[] = [];
-	// A loop, not Math.max(...lists): a lane of 150k models would overflow the call stack.
-	let longest = 0;
-	for (const list of lists) longest = Math.max(longest, list.length);
+	// A reduce, not Math.max(...): spreading one argument per model overflows the stack at about 150k models.
+	const longest = lists.reduce((most, list) => Math.max(most, list.length), 0);
 	for (let i = 0; i < longest; i++) {
 		for (const list of lists) {
 			const item = list[i];

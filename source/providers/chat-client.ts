@@ -1,5 +1,6 @@
 import {APIError, AzureOpenAI, OpenAI} from 'openai';
 import type {ChatCompletion} from 'openai/resources/chat/completions';
+import {defaultMaxResponseBytes, boundedFetch} from './bounded-fetch.js';
 import {classifyError, timeoutMessage} from './classify-error.js';
 import {parseRateLimitHeaders} from './rate-limit-headers.js';
 import {compatFix, defaultCompat, requestBody, type ModelCompat} from './request-compat.js';
@@ -14,8 +15,8 @@ export type ClientTarget =
  * A ChatClient over the official openai SDK for an OpenAI-compatible API or Azure OpenAI.
  * The SDK never retries (the engine does); every failure is thrown as a classified ProviderError.
  */
-export function createChatClient(target: ClientTarget): ChatClient {
-	const sdkFor = sdkFactory(target);
+export function createChatClient(target: ClientTarget, options: {maxResponseBytes?: number} = {}): ChatClient {
+	const sdkFor = sdkFactory(target, boundedFetch(options.maxResponseBytes ?? defaultMaxResponseBytes));
 	const compatByModel = new Map<string, ModelCompat>();
 	const address = addressOf(target);
 	return {
@@ -34,7 +35,7 @@ export function createChatClient(target: ClientTarget): ChatClient {
 							requestBody(request, compat),
 							{timeout: Math.max(1, Math.ceil(timeoutMs)), signal, maxRetries: 0},
 						).withResponse();
-						return {...toResponse(data), ...rateLimitOf(response.headers)};
+						return {...toResponse(data, target.apiKey), ...rateLimitOf(response.headers)};
 					} catch (error) {
 						// A model that refuses a parameter says which: learn it and ask again at once.
 						const fix = error instanceof APIError && error.status === 400 ? compatFix(error.message, compat) : undefined;
@@ -45,7 +46,7 @@ export function createChatClient(target: ClientTarget): ChatClient {
 			} catch (error) {
 				if (options.signal?.aborted) throw new ProviderError('transient', 'aborted', {cause: error});
 				if (deadline.aborted) throw new ProviderError('transient', timeoutMessage(timeoutMs), {cause: error});
-				throw classifyError(error, {timeoutMs, secrets: [target.apiKey], address});
+				throw ownError(error) ?? classifyError(error, {timeoutMs, secrets: [target.apiKey], address});
 			}
 		},
 	};
@@ -73,10 +74,10 @@ type Sdk = Pick<OpenAI, 'chat'>;
  * SDK clients are built on first use, so a missing key stops the lane with an auth error instead of
  * crashing the program, and are reused so connections stay alive.
  */
-function sdkFactory(target: ClientTarget): (model: string) => Sdk {
+function sdkFactory(target: ClientTarget, fetch: typeof globalThis.fetch): (model: string) => Sdk {
 	// Explicit options everywhere: OPENAI_BASE_URL, OPENAI_ORG_ID or OPENAI_LOG in the environment would
 	// otherwise change where requests go, what headers they carry, or print over the terminal UI.
-	const common = {apiKey: target.apiKey, maxRetries: 0, organization: null, project: null, logLevel: 'off'} as const;
+	const common = {apiKey: target.apiKey, maxRetries: 0, organization: null, project: null, logLevel: 'off', fetch} as const;
 	const requireKey = () => {
 		if (!target.apiKey) throw new ProviderError('auth', 'no API key set');
 	};
@@ -108,12 +109,23 @@ function sdkFactory(target: ClientTarget): (model: string) => Sdk {
 	};
 }
 
-function toResponse(completion: ChatCompletion): ChatResponse {
+/** A ProviderError our own fetch threw, which the SDK hands on wrapped in its connection error. */
+function ownError(error: unknown): ProviderError | undefined {
+	for (let current = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth++) {
+		if (current instanceof ProviderError) return current;
+	}
+
+	return undefined;
+}
+
+function toResponse(completion: ChatCompletion, apiKey: string): ChatResponse {
 	// The SDK returns whatever the server sent (a string for a non-JSON body): check the shape ourselves.
 	const choices = (completion as Partial<ChatCompletion> | undefined)?.choices;
 	const text: unknown = Array.isArray(choices) ? choices[0]?.message?.content : undefined;
 	// An empty string is an answer (a model that spent its tokens); null or missing is not.
 	if (typeof text !== 'string') throw new ProviderError('transient', 'malformed response from provider (no answer text)');
 	const usage = completion.usage;
-	return {text, promptTokens: usage?.prompt_tokens, completionTokens: usage?.completion_tokens};
+	// A provider echoing the key back must not get it stored with the answer.
+	const safeText = apiKey.length >= 4 ? text.replaceAll(apiKey, '***') : text;
+	return {text: safeText, promptTokens: usage?.prompt_tokens, completionTokens: usage?.completion_tokens};
 }

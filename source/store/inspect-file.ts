@@ -12,37 +12,47 @@ const listTablesUpTo = 64 * 1024 * 1024;
  * Decides whether an existing file may be opened as a lanes database, without writing to it: throws an
  * InputError for a file that is not SQLite, another program's database, a lanes database from a newer
  * version, or a damaged one. An empty file or an empty SQLite database passes (it will be initialised).
+ * Messages name `path`; `file` is what is read (a readable copy of an archived database).
  */
-export function inspectExistingFile(path: string, size: number, knownVersion: number): void {
+export function inspectExistingFile(path: string, size: number, knownVersion: number, file = path): void {
 	// SQLite itself treats a zero-length file as an empty database.
 	if (size === 0) return;
-	const header = readSqliteHeader(path, size);
+	const header = readSqliteHeader(file, size);
 	if (!header) throw new InputError(`${path} is not a lanes database: file is not a database (it has no SQLite header); use another --db`);
 
 	if (header.applicationId !== LANES_APPLICATION_ID) {
 		// One page is an empty SQLite database (just the empty schema): safe to make it ours.
 		if (header.userVersion === 0 && header.pageCount <= 1) return;
-		const tables = size <= listTablesUpTo ? tablesOfCopy(path, header.wal) : undefined;
+		const tables = size <= listTablesUpTo ? tablesOfCopy(file, header.wal) : undefined;
 		if (header.userVersion === 0 && tables?.length === 0) return;
 		const what = tables && tables.length > 0 ? `it holds tables of another program (${describeTables(tables)})` : 'it is a SQLite database of another program';
 		throw new InputError(`${path} is not a lanes database: ${what}; use another --db`);
 	}
 
 	if (header.userVersion > knownVersion) throw newerSchemaError(path, header.userVersion, knownVersion);
-	quickCheck(path);
+	if (header.userVersion === 0 && header.pageCount > 1) {
+		// Marked as ours but with no schema version: migrating it would re-create tables that are there.
+		const tables = size <= listTablesUpTo ? tablesOfCopy(file, header.wal) : undefined;
+		if (tables === undefined || tables.length > 0) {
+			const holding = tables ? ` while it holds tables (${describeTables(tables)})` : '';
+			throw new InputError(`${path} is damaged: it is marked as a lanes database but has no schema version (user_version 0)${holding}; restore it from a backup or use another --db`);
+		}
+	}
+
+	quickCheck(path, file);
 }
 
 /**
  * `PRAGMA quick_check` on a read-only connection: catches truncation and broken pages before we write.
  * It reads every page once, which costs a moment on a database of hundreds of megabytes.
  */
-function quickCheck(path: string): void {
+function quickCheck(path: string, file: string): void {
 	// A read-only connection to a WAL database creates -wal and -shm files it cannot remove; on refusal we
 	// remove the ones we caused, so a refused file is left exactly as we found it.
-	const sidecars = ['-wal', '-shm'].map(suffix => path + suffix).filter(sidecar => !existsSync(sidecar));
+	const sidecars = ['-wal', '-shm'].map(suffix => file + suffix).filter(sidecar => !existsSync(sidecar));
 	let problems: string[];
 	try {
-		const db = new Database(path, {readonly: true, fileMustExist: true});
+		const db = new Database(file, {readonly: true, fileMustExist: true});
 		try {
 			problems = db
 				.prepare<[], {quick_check: string}>('PRAGMA quick_check(5)')

@@ -1,10 +1,11 @@
 import {randomBytes} from 'node:crypto';
-import {constants, copyFileSync, linkSync, mkdirSync, rmdirSync, rmSync, statSync, type Stats} from 'node:fs';
+import {constants, copyFileSync, existsSync, linkSync, mkdirSync, rmdirSync, rmSync, statSync, type Stats} from 'node:fs';
 import {basename, dirname, join, resolve} from 'node:path';
 import Database from 'better-sqlite3';
 import {InputError} from '../errors/input-error.js';
 import {withPath, wrapError} from './database-error.js';
 import {inspectExistingFile} from './inspect-file.js';
+import {readableCopy, readOnlyStorageError, storageWritable} from './read-only-storage.js';
 import {LANES_TABLES, MIGRATIONS, latestVersion, migrate, userVersion, type Migration} from './migrations.js';
 
 /** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
@@ -28,21 +29,26 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
 	let stats = statIfExists(path);
 	if (!stats) {
 		if (readonly) throw new InputError(`${path}: no such database`);
+		if (existsSync(dirname(resolve(path))) && !storageWritable(path)) throw readOnlyStorageError(path);
 		createDatabase(path, migrations);
 		stats = withPath(path, 'reading the new database', () => statSync(path));
 	}
 
 	if (!stats.isFile()) throw new InputError(`${path} is not a file; --db needs a database file`);
+	const writable = storageWritable(path);
+	if (!readonly && !writable) throw readOnlyStorageError(path);
 	const {size} = stats;
-	withPath(path, 'reading', () => inspectExistingFile(path, size, latestVersion(migrations)));
+	// An archive on read-only storage is read from a copy: SQLite cannot open a WAL database where it cannot write.
+	const file = readonly && !writable ? withPath(path, 'copying it from read-only storage', () => readableCopy(path)) : path;
+	withPath(path, 'reading', () => inspectExistingFile(path, size, latestVersion(migrations), file));
 
-	const db = withPath(path, 'opening', () => connect(path, readonly));
+	const db = withPath(path, 'opening', () => connect(file, readonly));
 	try {
 		if (readonly) {
 			const version = userVersion(db);
 			if (version === 0) throw new InputError(`${path} holds no lanes data yet`);
 			if (version !== latestVersion(migrations)) {
-				throw new InputError(`${path} has schema ${version}, this lanes reads ${latestVersion(migrations)}; open it once without read-only mode to upgrade it`);
+				throw new InputError(`${path} has schema ${version}, this lanes reads ${latestVersion(migrations)}; a \`lanes run\` or \`lanes resume\` with this --db upgrades it (keeping every run)`);
 			}
 		} else if (migrate(db, path, migrations) > 0) {
 			// Move the new header (application_id, user_version) into the main file now, so the next open

@@ -7,6 +7,7 @@ import {openDatabase} from './open-database.js';
 import {readLatencyStats, readProviderStats, readRun} from './queries.js';
 import {attemptValues, eventParams, laneParams, resultFromRow, resultValues, runListRow} from './rows.js';
 import {itemKey} from './run-id.js';
+import {isStorageFull} from './storage-errors.js';
 import {configToJson} from './sanitize-config.js';
 import {prepareStatements, type Statements} from './statements.js';
 import type {CreateRunInput, LaneSettings, LatencyStats, ProviderStats, RunListRow, RunModel, RunRecord, StoreOptions, StoredRunStatus} from './types.js';
@@ -186,7 +187,13 @@ export class Store {
 	/** Requests, 429s and retries per provider in a run, from its attempts (waiting ones written first). */
 	providerStats(runId: string): Map<string, ProviderStats> {
 		return withPath(this.path, `reading the provider statistics of run ${runId}`, () => {
-			if (!this.readonly) this.buffer.flush();
+			try {
+				if (!this.readonly) this.buffer.flush();
+			} catch (error) {
+				// With the disk full, the summary still counts the attempts already on disk.
+				if (!isStorageFull(error)) throw error;
+			}
+
 			return readProviderStats(this.statements, runId);
 		});
 	}

@@ -18,7 +18,7 @@ export type StoredReport = {summary: RunSummary; results: ItemResult[]; stats: M
 export function storedReport(store: Store, run: RunRecord): StoredReport {
 	const stats = store.providerStats(run.id);
 	const results = store.results(run.id);
-	const lastAttempt = Math.max(0, ...[...stats.values()].map(s => s.lastAt));
+	const lastAttempt = [...stats.values()].reduce((latest, s) => Math.max(latest, s.lastAt), 0);
 	const providers = run.lanes.map(lane => ({
 		name: lane.lane,
 		models: run.models.filter(model => model.provider === lane.lane).map(model => model.name),

@@ -4,9 +4,15 @@ import {fastConfig, onlyJsonObject, predictedPasses, suiteTests} from './fixture
 
 const temp = tempDir();
 
-/** One simulated provider whose every answer is a 5xx (or none is), tried once per item. */
+/**
+ * One simulated provider whose every answer is a 5xx (or none is), tried once per item. The breaker is set
+ * past the suite's size: here every item is to fail on its own, not to wait for the provider to come back.
+ */
 const config = (errorRate: number) => fastConfig({providers: {
-	flaky: {type: 'simulated', models: ['m-one'], concurrency: 4, simulate: {dialect: 'openai', latencyMs: 100, maxConcurrent: 32, rps: 100, errorRate}},
+	flaky: {
+		type: 'simulated', models: ['m-one'], concurrency: 4, breaker: {failures: 1000},
+		simulate: {dialect: 'openai', latencyMs: 100, maxConcurrent: 32, rps: 100, errorRate},
+	},
 }});
 
 describe('lanes resume --retry-errors', () => {

@@ -35,3 +35,13 @@ test('a regex is compiled once per test object, then reused', () => {
 	expect(grade(regexTest, 'aab')).toBe('passed');
 	expect(grade(test_('regex', '^x$'), 'aab')).toBe('failed');
 });
+
+test('regex: a pattern that backtracks catastrophically in JavaScript is decided at once', () => {
+	// JavaScript's engine takes about 2^n steps on this (minutes at n = 40); a linear-time one, n.
+	const answer = `${'a'.repeat(40)}!`;
+	const started = performance.now();
+	expect(grade(test_('regex', '^(a+)+$'), answer)).toBe('failed');
+	expect(grade(test_('regex', '^(a|aa)+$'), 'a'.repeat(100_000) + 'b')).toBe('failed');
+	expect(performance.now() - started).toBeLessThan(1000);
+	expect(grade(test_('regex', '^(a+)+$'), 'aaaa')).toBe('passed');
+});

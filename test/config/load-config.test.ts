@@ -76,7 +76,7 @@ describe('broken JSON: line and column', () => {
 describe('schema problems', () => {
 	test('unknown key, with the closest allowed one and the list', () => {
 		const {file, message} = problem({providers: {idealab: simulated({qsp: 5})}});
-		expect(message).toBe(`${file}: providers.idealab: unknown key "qsp", did you mean "qps"? (expected one of: type, models, apiKeyEnv, concurrency, minConcurrency, maxConcurrency, qps, adaptive, batch, simulate)`);
+		expect(message).toBe(`${file}: providers.idealab: unknown key "qsp", did you mean "qps"? (expected one of: type, models, apiKeyEnv, concurrency, minConcurrency, maxConcurrency, qps, tpm, breaker, adaptive, batch, simulate)`);
 	});
 
 	test('unknown key at the top, no near name', () => {
@@ -97,7 +97,7 @@ describe('schema problems', () => {
 
 	test('out of range, array index in the path', () => {
 		const {file, message} = problem({providers: {a: simulated({simulate: {outages: [{atSeconds: 5, forSeconds: 2, status: 404}]}})}});
-		expect(message).toBe(`${file}: providers.a.simulate.outages[0].status: expected an integer from 500 to 599, got 404`);
+		expect(message).toBe(`${file}: providers.a.simulate.outages[0].status: expected 429 or a 5xx status, got 404`);
 	});
 
 	test('a wrong element of the models list', () => {

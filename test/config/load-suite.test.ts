@@ -107,3 +107,15 @@ test('an empty suite', () => {
 	const {file, message} = problem('empty.jsonl', '\n  \n\n');
 	expect(message).toBe(`${file}: no tests (expected one JSON object a line, like {"id": "t0001", "prompt": "...", "expected": "..."})`);
 });
+
+test('a regular expression only a backtracking engine can run: the line, the pattern and why', () => {
+	const {file, message} = problem('lookaround.jsonl', jsonl(
+		{id: 'a', prompt: 'p', expected: '^(?=.*x)', match: 'regex'},
+		{id: 'b', prompt: 'p', expected: '(a)\\1', match: 'regex'},
+	));
+	const lines = message.split('\n');
+	expect(lines[0]).toContain(`${file}:1: "expected"`);
+	expect(lines[0]).toContain('"^(?=.*x)"');
+	expect(lines[0]).toMatch(/lookaround/);
+	expect(lines[1]).toContain(`${file}:2: "expected"`);
+});

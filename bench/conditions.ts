@@ -57,7 +57,7 @@ export const conditions: Condition[] = [
 	{
 		key: 'cap-drop',
 		label: 'gateway concurrency cap drops to a third mid-run, then comes back',
-		providers: [azure(), userAzure(), gateway({maxConcurrent: 24, rps: 100, changes: [{atSeconds: 80, maxConcurrent: 8}, {atSeconds: 200, maxConcurrent: 24}]})],
+		providers: [azure(), userAzure(), gateway({maxConcurrent: 24, rps: 100, changes: [{atSeconds: 15, maxConcurrent: 8}, {atSeconds: 35, maxConcurrent: 24}]})],
 		tests: 40,
 		plan: seedPlan,
 	},

@@ -93,7 +93,8 @@ async function runCondition(condition: Condition, plan: PlanKey): Promise<Outcom
 		if (plan === 'lanes') {
 			const specs: LaneSpec[] = condition.providers.map(p => ({
 				...laneSpec(p, clients.get(p.name)!, {concurrency: condition.plan[p.name] ?? 5, adaptive: true, maxConcurrency: 64}),
-				...(condition.toldTpm?.includes(p.name) ? {tpm: p.simulate.tpm, qps: effectiveRps({dialect: p.dialect, tpm: p.simulate.tpm})} : {}),
+				// The simulator's quota is per simulated minute; the lane runs on real time.
+				...(condition.toldTpm?.includes(p.name) ? {tpm: p.simulate.tpm! / timeScale, qps: effectiveRps({dialect: p.dialect, tpm: p.simulate.tpm}) / timeScale} : {}),
 			}));
 			const results: ItemResult[] = [];
 			const engine = new Engine({lanes: specs, tests, request: {timeoutMs: 60_000, maxTokens, temperature: 0}, retry, sink: {recordResult: result => results.push(result)}});

@@ -481,6 +481,7 @@ export class Lane {
 		// After the 429 is told, so the cut it causes reads as its consequence.
 		if (error.errorClass === 'rate_limit') {
 			this.#pacer.refused(error.rateLimit, item.tokens);
+			this.#pacer.noteRefusalRoundTrip(latencyMs);
 			const admitted = this.#admittedBefore(sequence);
 			this.#applyLimit(this.#limit.onSample({kind: 'overload', cause: overloadCause(error.rateLimit, item.tokens), sentAt, admitted}));
 		} else if (error.errorClass === 'transient') {

@@ -27,11 +27,11 @@ const maxProbeWait = 16;
  * Adaptive concurrency for one provider lane, with every time constant taken from observed latency so it
  * behaves the same at 50 ms and at 30 s per request.
  *
- * - Slow start: +1 per success while the limit is in use, i.e. doubling per latency window, until the
+ * - Slow start: +2 per success while the limit is in use, i.e. tripling per latency window, until the
  *   provider first pushes back. At 30 s a request, +1 per window would take a quarter of an hour to reach 32.
  * - A 429 about slots (or of unknown cause) sets the limit to the slots the lane actually held when it came
- *   back (`admitted`): that is the provider's cap as this lane sees it, so one refusal corrects the limit
- *   instead of sawing it by 30%. A 429 about the rate does not cut: the lane paces by rate instead.
+ *   back (`admitted`), but halves it at most: that is the provider's cap as this lane sees it, so one
+ *   refusal corrects the limit instead of sawing it by 30%. A 429 about the rate does not cut: the lane paces by rate instead.
  * - Failures of requests sent before the last cut say nothing new: one burst is one signal.
  * - Up: +1, +2, +4 … per latency window in which the lane used its whole limit and nothing went wrong, so a
  *   cap that came back is found again within a few windows. Above the level where the provider last refused,
@@ -134,7 +134,10 @@ export class AimdLimit implements Limit {
 		if (this.#slowStart) {
 			if (!this.#saturated) return undefined;
 			this.#saturated = false;
-			return this.#change(this.#limit + 1, 'increase');
+			// +2 a success triples the limit per latency window: a refusal comes back at once and names the
+			// slots held, so overshooting costs a few requests, while every window spent below the cap costs
+			// a window's worth of them (a long one, at 30 s a request).
+			return this.#change(this.#limit + 2, 'increase');
 		}
 
 		const now = this.clock.now();
@@ -188,7 +191,8 @@ export class AimdLimit implements Limit {
 
 		this.#ceiling = Math.min(this.#ceiling ?? from, from);
 		this.#afterCut();
-		return this.#change(Math.min(from - 1, admitted), 'rate_limit');
+		// Requests cross on the way (several connections), so `admitted` can read low: at most halve at once.
+		return this.#change(Math.max(Math.round(from / 2), Math.min(from - 1, admitted)), 'rate_limit');
 	}
 
 	#newSignal(sentAt: number): boolean {

@@ -23,18 +23,27 @@ export class BudgetMirror {
 		return this.#perMs === undefined ? undefined : this.#perMs * this.#safety * 1000;
 	}
 
-	sync(window: RateLimitWindow, now: number): void {
+	/**
+	 * `inTransit`: units this lane sent so recently that the provider had not counted them when it wrote the
+	 * headers; they come off what the headers say is left.
+	 */
+	sync(window: RateLimitWindow, now: number, inTransit = 0): void {
 		this.#refill(now);
 		this.#size = window.limit;
+		window = {...window, remaining: window.remaining - inTransit};
 		// `remaining` is a whole number: the provider holds at least that and less than one more. Our own count
-		// stays while it is within that range, so rounding does not cost a unit at every response.
-		this.#level = this.#synced ? Math.min(window.remaining + 1, Math.max(window.remaining, this.#level)) : window.remaining;
+		// stays while it is near that: resetting it to `remaining` would cost half a unit at every response,
+		// trusting the upper half would send into refusals, and headers of responses that crossed on the way
+		// can be a little stale, so the copy is lifted no further than half a unit below them.
+		this.#level = this.#synced ? Math.min(window.remaining + 0.5, Math.max(window.remaining - 0.5, this.#level)) : window.remaining;
 		this.#synced = true;
-		this.#safety = Math.min(1, this.#safety + 0.002);
-		// The provider holds between `remaining` and one more, so the budget is spent by half a unit less on
-		// average than the whole numbers say. Near full, that rounding dominates: only a half-spent budget tells the rate.
-		const spent = window.limit - window.remaining - 0.5;
-		if (window.resetMs !== undefined && window.resetMs > 0 && spent >= Math.max(1.5, window.limit / 2)) {
+		this.#safety = Math.min(1, this.#safety + 0.0002);
+		// The provider holds between `remaining` and one more, so the budget is spent by up to a unit less than the
+		// whole numbers say: the lower figure is taken. A copy that refills too slowly costs little, as every
+		// response lifts it back to `remaining`; one that refills too fast sends into refusals. Near full,
+		// rounding dominates: only a half-spent budget tells the rate.
+		const spent = window.limit - window.remaining - 1;
+		if (window.resetMs !== undefined && window.resetMs > 0 && spent >= Math.max(1, (window.limit / 2) - 1)) {
 			const rate = spent / window.resetMs;
 			this.#perMs = this.#perMs === undefined ? rate : (0.7 * this.#perMs) + (0.3 * rate);
 		}

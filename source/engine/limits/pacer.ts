@@ -3,6 +3,10 @@ import type {Clock} from '../clock.js';
 import {TokenBucket} from '../token-bucket.js';
 import {BudgetMirror} from './budget-mirror.js';
 
+/** Until a refusal measures it: the round trip to a provider nearby. */
+const defaultLagMs = 5;
+const recentSends = 64;
+
 export type PacerOptions = {
 	/** The configured requests-per-second cap. */
 	qps?: number;
@@ -20,6 +24,10 @@ export class Pacer {
 	readonly #tpm: TokenBucket | undefined;
 	readonly #requests = new BudgetMirror();
 	readonly #tokens = new BudgetMirror();
+	/** When recent requests went, with their tokens, to tell which ones a response's headers could not count yet. */
+	readonly #sent: Array<{at: number; tokens: number}> = [];
+	/** The shortest round trip of a refusal: how old a response's headers are when they arrive, at most. */
+	#lagMs = defaultLagMs;
 	#rampUntil = 0;
 	#rampNextAt = 0;
 	#rampSpacingMs = 0;
@@ -63,6 +71,8 @@ export class Pacer {
 		this.#tpm?.tryTake(tokens);
 		this.#requests.take(now);
 		this.#tokens.take(now, tokens);
+		this.#sent.push({at: now, tokens});
+		if (this.#sent.length > recentSends) this.#sent.shift();
 		if (this.#rampUntil > now) this.#rampNextAt = Math.max(this.#rampNextAt, now) + this.#rampSpacingMs;
 	}
 
@@ -70,8 +80,20 @@ export class Pacer {
 	observe(info: RateLimitInfo | undefined): void {
 		if (!info) return;
 		const now = this.clock.now();
-		if (info.requests) this.#requests.sync(info.requests, now);
-		if (info.tokens) this.#tokens.sync(info.tokens, now);
+		let requests = 0;
+		let tokens = 0;
+		for (let index = this.#sent.length - 1; index >= 0 && now - this.#sent[index]!.at < this.#lagMs; index--) {
+			requests++;
+			tokens += this.#sent[index]!.tokens;
+		}
+
+		if (info.requests) this.#requests.sync(info.requests, now, requests);
+		if (info.tokens) this.#tokens.sync(info.tokens, now, tokens);
+	}
+
+	/** A refusal came back this long after it was sent: nearly all of it is the trip there and back. */
+	noteRefusalRoundTrip(ms: number): void {
+		this.#lagMs = Math.max(0.5, Math.min(this.#lagMs, ms));
 	}
 
 	/** A 429 about the rate: the budget that ran out refills slower than its copy assumed. */

@@ -15,16 +15,16 @@ async function goodWindow(clock: FakeClock, limit: Limit, latencyMs: number): Pr
 }
 
 describe('AimdLimit', () => {
-	it('slow start doubles per latency window until the provider first pushes back: 30 s requests reach 32 in four windows', async () => {
+	it('slow start triples per latency window until the provider first pushes back: 30 s requests reach 32 within three windows', async () => {
 		const clock = new FakeClock();
 		const limit = new AimdLimit(clock, {initial: 2, min: 1, max: 64});
 		const levels: number[] = [];
-		for (let window = 0; window < 4; window++) {
+		for (let window = 0; window < 3; window++) {
 			await goodWindow(clock, limit, 30_000);
 			levels.push(limit.limit);
 		}
 
-		expect(levels).toEqual([4, 8, 16, 32]);
+		expect(levels).toEqual([6, 18, 54]);
 	});
 
 	it('a 429 about slots sets the limit to the slots held, and ends slow start', async () => {
@@ -51,6 +51,9 @@ describe('AimdLimit', () => {
 		const limit = new AimdLimit(clock, {initial: 24, min: 1, max: 64, slowStart: false});
 		await clock.advance(1);
 		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 1, admitted: 8});
+		expect(limit.limit).toBe(12);
+		await clock.advance(1);
+		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 2, admitted: 8});
 		expect(limit.limit).toBe(8);
 		let windows = 0;
 		while (limit.limit < 24 && windows < 12) {
@@ -99,9 +102,15 @@ describe('CeilingLimit', () => {
 		const limit = new CeilingLimit(clock, {ceiling: 64, min: 1});
 		for (let window = 0; window < 5; window++) await goodWindow(clock, limit, 100);
 		expect(limit.limit).toBe(64);
-		await clock.advance(1);
-		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 8});
-		expect(limit.limit).toBe(8);
+		const levels: number[] = [];
+		for (let refusal = 0; refusal < 3; refusal++) {
+			await clock.advance(1);
+			limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 8});
+			levels.push(limit.limit);
+		}
+
+		// Halving at most per refusal: three refusals from 64 to the provider's 8.
+		expect(levels).toEqual([32, 16, 8]);
 		for (let window = 0; window < 40; window++) await goodWindow(clock, limit, 100);
 		expect(limit.limit).toBe(64);
 		limit.set(20);

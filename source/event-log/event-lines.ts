@@ -84,6 +84,15 @@ export class EventLineLog {
 				return this.push({at: event.at, lane: 'lane' in event.operator ? event.operator.lane : undefined, tone: event.operator.action === 'stop' ? 'warn' : 'info', text});
 			}
 
+			case 'outage': {
+				if (event.phase === 'up') {
+					return this.push({at: event.at, lane: event.lane, tone: 'info', text: `${event.lane}: provider answers again after ${formatDuration(event.downMs ?? 0, 'ceil')} down; ramping back`});
+				}
+
+				const every = event.probeEveryMs === undefined ? '' : `, probing every ${formatDuration(event.probeEveryMs, 'ceil')} (growing)`;
+				return this.push({at: event.at, lane: event.lane, tone: 'error', text: `${event.lane}: provider down after ${event.failures ?? 'several'} failures in a row (${event.reason ?? 'no answer'}): nothing is sent${every}`});
+			}
+
 			case 'lane_stopped': {
 				return this.push({at: event.at, lane: event.lane, tone: 'error', text: `${event.lane}: stopped: ${event.reason}`});
 			}

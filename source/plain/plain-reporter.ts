@@ -26,6 +26,8 @@ export function laneLine(lane: LaneSnapshot, nameWidth: number): string {
 		`conc ${lane.inFlight}/${lane.concurrency}${lane.adaptive ? '' : ' manual'}`,
 		`err ${(lane.errorRate * 100).toFixed(0)}%`,
 		`429s ${lane.rateLimited}`,
+		...(lane.outages > 0 ? [`down ${lane.outages}x ${formatDuration(lane.downMs, 'ceil')}`] : []),
+		...(lane.tokensPerMinute > 0 || lane.tpmCap !== undefined ? [`tok/min ${Math.round(lane.tokensPerMinute)}${lane.tpmCap === undefined ? '' : `/${Math.round(lane.tpmCap)}`}`] : []),
 		`retries ${lane.retries}`,
 		`p50 ${formatMs(lane.latencyP50Ms)}`,
 		`eta ${lane.pending === 0 ? '-' : formatEta(lane.etaMs)}${batch}`,

@@ -26,7 +26,15 @@ export function readRun(statements: Statements, id: string): RunRecord | undefin
 export function readProviderStats(statements: Statements, runId: string): Map<string, ProviderStats> {
 	const stats = new Map<string, ProviderStats>();
 	for (const row of statements.providerStats.all(runId)) {
-		stats.set(row.provider, {requests: row.requests, rateLimited: row.rate_limited, retries: row.retries, firstAt: row.first_at, lastAt: row.last_at});
+		stats.set(row.provider, {
+			requests: row.requests, rateLimited: row.rate_limited, retries: row.retries, outageFailures: row.outage_failures,
+			transientFailures: row.transient_failures, outages: 0, downMs: 0, firstAt: row.first_at, lastAt: row.last_at,
+		});
+	}
+
+	for (const row of statements.outageStats.all(runId)) {
+		const lane = stats.get(row.lane);
+		if (lane) Object.assign(lane, {outages: row.outages, downMs: row.down_ms});
 	}
 
 	return stats;

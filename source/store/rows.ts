@@ -208,4 +208,4 @@ export function runListRow(row: RunListDbRow): RunListRow {
 export type LockRow = {run_id: string; pid: number; hostname: string; acquired_at: number; heartbeat_at: number};
 
 /** A row of the provider statistics query. */
-export type ProviderStatsRow = {provider: string; requests: number; rate_limited: number; retries: number; first_at: number; last_at: number};
+export type ProviderStatsRow = {provider: string; requests: number; rate_limited: number; retries: number; outage_failures: number; transient_failures: number; first_at: number; last_at: number};

@@ -62,13 +62,19 @@ export function prepareStatements(db: Database.Database) {
 		// Per item first, so retries are "attempts beyond the first" even when a resumed run numbers attempts anew.
 		providerStats: db.prepare<[string], ProviderStatsRow>(`
 			SELECT provider, SUM(count) AS requests, SUM(rate_limited) AS rate_limited, SUM(count) - COUNT(*) AS retries,
-				MIN(first_at) AS first_at, MAX(last_at) AS last_at
+				SUM(outage) AS outage_failures, SUM(transient) AS transient_failures, MIN(first_at) AS first_at, MAX(last_at) AS last_at
 			FROM (
 				SELECT provider, COUNT(*) AS count, COUNT(CASE outcome WHEN 'rate_limit' THEN 1 END) AS rate_limited,
+					COUNT(CASE outcome WHEN 'outage' THEN 1 END) AS outage, COUNT(CASE WHEN outcome IN ('transient', 'unreachable') THEN 1 END) AS transient,
 					MIN(at) AS first_at, MAX(at) AS last_at
 				FROM attempts WHERE run_id = ? GROUP BY provider, model, test_id
 			)
 			GROUP BY provider ORDER BY provider`),
+		// Times each lane's provider went down, and how long it stayed down (an outage still open at the end has no 'up').
+		outageStats: db.prepare<[string], {lane: string; outages: number; down_ms: number}>(`
+			SELECT lane, COUNT(CASE json_extract(detail_json, '$.phase') WHEN 'down' THEN 1 END) AS outages,
+				COALESCE(SUM(json_extract(detail_json, '$.downMs')), 0) AS down_ms
+			FROM events WHERE run_id = ? AND kind = 'outage' GROUP BY lane`),
 		// Answered requests (passed or failed) of the most recent runs: the provider's recent speed, read
 		// through the primary key's run_id prefix rather than an index every result commit would pay for.
 		// Answers from the built-in simulator say nothing about a real provider of the same model name.

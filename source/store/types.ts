@@ -56,6 +56,13 @@ export type ProviderStats = {
 	rateLimited: number;
 	/** Attempts beyond the first, per item. */
 	retries: number;
+	/** Requests that failed while the provider was down (probes and those in flight when it went down). */
+	outageFailures: number;
+	/** 5xx, timeouts and connection failures outside outages. */
+	transientFailures: number;
+	/** Times the provider went down, and the milliseconds it was down (outages that ended). */
+	outages: number;
+	downMs: number;
 	/** Wall-clock epoch ms of the first and last attempt. */
 	firstAt: number;
 	lastAt: number;

@@ -12,7 +12,7 @@ export type SummaryInput = {
 	testIds: readonly string[];
 	results: readonly ItemResult[];
 	/** Per provider, from the recorded attempts (the whole run, resumed parts included). */
-	requestStats: ReadonlyMap<string, {requests: number; rateLimited: number; retries: number}>;
+	requestStats: ReadonlyMap<string, Partial<Pick<ProviderSummary, 'requests' | 'rateLimited' | 'retries' | 'outageFailures' | 'transientFailures' | 'outages' | 'downMs'>>>;
 };
 
 const emptyCounts = (items: number): Counts => ({items, passed: 0, failed: 0, errored: 0, pending: items});
@@ -33,6 +33,12 @@ export function buildSummary(input: SummaryInput): RunSummary {
 			rateLimited: stats?.rateLimited ?? 0,
 			retries: stats?.retries ?? 0,
 			concurrency: provider.concurrency,
+			outageFailures: stats?.outageFailures ?? 0,
+			transientFailures: stats?.transientFailures ?? 0,
+			outages: stats?.outages ?? 0,
+			downMs: Math.round(stats?.downMs ?? 0),
+			tokens: 0,
+			tokensPerMinute: 0,
 		};
 		for (const model of provider.models) {
 			models[model] = {provider: provider.name, ...emptyCounts(testCount), latencyP50Ms: 0, latencyP95Ms: 0};
@@ -51,6 +57,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
 			counts.pending--;
 		}
 
+		providers[model.provider]!.tokens += (result.promptTokens ?? 0) + (result.completionTokens ?? 0);
 		if (result.latencyMs !== undefined && result.status !== 'errored') latencies.get(result.model)!.push(result.latencyMs);
 	}
 
@@ -60,5 +67,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
 		models[name]!.latencyP95Ms = Math.round(percentile(values, 95) ?? 0);
 	}
 
+	const minutes = input.elapsedMs / 60_000;
+	for (const provider of Object.values(providers)) provider.tokensPerMinute = minutes > 0 ? Math.round(provider.tokens / minutes) : 0;
 	return {runId: input.runId, status: input.status, elapsedMs: Math.round(input.elapsedMs), totals, providers, models};
 }

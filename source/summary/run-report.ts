@@ -54,13 +54,14 @@ const modelColumns: Column[] = [
 const providerColumns: Column[] = [
 	{title: 'provider', right: false},
 	...['items', 'passed', 'failed', 'errored', 'requests', '429s', 'retries', 'mean qps'].map(title => ({title, right: true, optional: title !== 'items'})),
+	{title: 'down', right: true, optional: true}, {title: 'tokens/min', right: true, optional: true},
 	{title: 'final concurrency', right: true, optional: true},
 ];
 
 /**
  * The end-of-run report as text, the one table both `lanes report` and the TUI's end screen show: a line on
- * how the run ended, the per-model table with a total row, then the per-provider table (mean QPS, final
- * concurrency). Widths are terminal cells, so wide model names keep the columns aligned.
+ * how the run ended, the per-model table with a total row, then the per-provider table (mean QPS, outages,
+ * tokens per minute, final concurrency). Widths are terminal cells, so wide model names keep the columns aligned.
  */
 export function reportTable({summary, results, stats}: ReportInput, options: ReportOptions = {}): string {
 	const t = summary.totals;
@@ -78,7 +79,11 @@ export function reportTable({summary, results, stats}: ReportInput, options: Rep
 		const seconds = window ? (window.lastAt - window.firstAt) / 1000 : 0;
 		return [
 			name, String(p.items), String(p.passed), String(p.failed), String(p.errored), String(p.requests), String(p.rateLimited), String(p.retries),
-			seconds > 0 ? (p.requests / seconds).toFixed(2) : '–', String(p.concurrency),
+			seconds > 0 ? (p.requests / seconds).toFixed(2) : '–',
+			// Times down, how long in all, and the requests refused meanwhile: "2× 4m10s (31)".
+			p.outages > 0 ? `${p.outages}× ${formatDuration(p.downMs)} (${p.outageFailures})` : '–',
+			p.tokensPerMinute > 0 ? String(p.tokensPerMinute) : '–',
+			String(p.concurrency),
 		];
 	});
 

@@ -15,6 +15,15 @@ export type ProviderSummary = Counts & {
 	rateLimited: number;
 	retries: number;
 	concurrency: number;
+	/** Requests refused while the provider was down; 5xx, timeouts and connection failures otherwise. */
+	outageFailures: number;
+	transientFailures: number;
+	/** Times the provider went down (the lane stopped sending and probed), and for how long in all. */
+	outages: number;
+	downMs: number;
+	/** Prompt and completion tokens of its answers, and per minute of the run. */
+	tokens: number;
+	tokensPerMinute: number;
 };
 
 export type ModelSummary = Counts & {

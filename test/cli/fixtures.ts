@@ -68,7 +68,7 @@ export function predictedPasses(configPath: string, suitePath: string): Map<stri
 export const summaryKeys = {
 	top: ['runId', 'status', 'elapsedMs', 'totals', 'providers', 'models'],
 	counts: ['items', 'passed', 'failed', 'errored', 'pending'],
-	provider: ['items', 'passed', 'failed', 'errored', 'pending', 'requests', 'rateLimited', 'retries', 'concurrency'],
+	provider: ['items', 'passed', 'failed', 'errored', 'pending', 'requests', 'rateLimited', 'retries', 'concurrency', 'outageFailures', 'transientFailures', 'outages', 'downMs', 'tokens', 'tokensPerMinute'],
 	model: ['provider', 'items', 'passed', 'failed', 'errored', 'pending', 'latencyP50Ms', 'latencyP95Ms'],
 };
 

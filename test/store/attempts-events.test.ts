@@ -93,8 +93,8 @@ describe('attempts', () => {
 		store.recordAttempt('r2', attempt('m1', 't1', 1, {at: 999}));
 		// Read straight away: attempts still waiting in the buffer are written first.
 		expect(store.providerStats('r1')).toEqual(new Map([
-			['other', {requests: 1, rateLimited: 0, retries: 0, firstAt: 50, lastAt: 50}],
-			['sim', {requests: 6, rateLimited: 2, retries: 3, firstAt: 100, lastAt: 400}],
+			['other', {requests: 1, rateLimited: 0, retries: 0, outageFailures: 0, transientFailures: 0, outages: 0, downMs: 0, firstAt: 50, lastAt: 50}],
+			['sim', {requests: 6, rateLimited: 2, retries: 3, outageFailures: 0, transientFailures: 0, outages: 0, downMs: 0, firstAt: 100, lastAt: 400}],
 		]));
 		expect(store.providerStats('r3')).toEqual(new Map());
 	});

@@ -14,7 +14,9 @@ describe('buildSummary', () => {
 			requestStats: new Map([['a', {requests: 9, rateLimited: 2, retries: 3}]]),
 		});
 		expect(summary.totals).toEqual({items: 9, passed: 2, failed: 1, errored: 1, pending: 5});
-		expect(summary.providers.a).toEqual({items: 6, passed: 1, failed: 1, errored: 1, pending: 3, requests: 9, rateLimited: 2, retries: 3, concurrency: 4});
+		expect(summary.providers.a).toEqual({items: 6, passed: 1, failed: 1, errored: 1, pending: 3, requests: 9, rateLimited: 2, retries: 3, concurrency: 4,
+			outageFailures: 0, transientFailures: 0, outages: 0, downMs: 0, tokens: 0, tokensPerMinute: 0,
+		});
 		expect(summary.providers.b).toMatchObject({items: 3, passed: 1, pending: 2, requests: 0});
 		expect(summary.models.a1).toEqual({provider: 'a', items: 3, passed: 1, failed: 1, errored: 0, pending: 1, latencyP50Ms: 100, latencyP95Ms: 300});
 		expect(summary.models.a2).toMatchObject({errored: 1, latencyP50Ms: 0});

@@ -12,8 +12,8 @@ export const summary: RunSummary = {
 	elapsedMs: 3_725_000,
 	totals: counts(600, 450, 40, 10),
 	providers: {
-		azure: {...counts(200, 150, 40, 10), requests: 260, rateLimited: 12, retries: 20, concurrency: 6},
-		idealab: {...counts(400, 300, 0, 0), requests: 300, rateLimited: 0, retries: 0, concurrency: 2},
+		azure: {...counts(200, 150, 40, 10), requests: 260, rateLimited: 12, retries: 20, concurrency: 6, outageFailures: 7, transientFailures: 3, outages: 1, downMs: 250_000, tokens: 52_000, tokensPerMinute: 838},
+		idealab: {...counts(400, 300, 0, 0), requests: 300, rateLimited: 0, retries: 0, concurrency: 2, outageFailures: 0, transientFailures: 0, outages: 0, downMs: 0, tokens: 0, tokensPerMinute: 0},
 	},
 	models: {
 		'gpt-4o-mini': {...counts(200, 150, 40, 10), provider: 'azure', latencyP50Ms: 820, latencyP95Ms: 2100},

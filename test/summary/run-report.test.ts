@@ -19,9 +19,9 @@ describe('the end-of-run table', () => {
 		expect(text).toMatch(/^gpt-4o-mini\s+azure\s+200\s+150\s+40\s+10\s+0\s+75\.0%\s+820ms\s+2\.1s\s+12\s+3$/m);
 		expect(text).toMatch(/^qwen-max\s+idealab\s+200\s+150\s+0\s+0\s+50\s+100\.0%\s+1\.4s\s+5\.2s\s+0\s+0$/m);
 		expect(text).toMatch(/^total\s+600\s+450\s+40\s+10\s+100\s+90\.0%\s+32\s+8$/m);
-		expect(text).toMatch(/^azure\s+200\s+150\s+40\s+10\s+260\s+12\s+20\s+2\.60\s+6$/m);
+		expect(text).toMatch(/^azure\s+200\s+150\s+40\s+10\s+260\s+12\s+20\s+2\.60\s+1× 4m10s \(7\)\s+838\s+6$/m);
 		// No request window, no rate: the same dash as every other unknown.
-		expect(text).toMatch(/^idealab\s+400\s+300\s+0\s+0\s+300\s+0\s+0\s+–\s+2$/m);
+		expect(text).toMatch(/^idealab\s+400\s+300\s+0\s+0\s+300\s+0\s+0\s+–\s+–\s+–\s+2$/m);
 	});
 
 	it('keeps the columns of a row with a wide (CJK) model name aligned, in terminal cells', () => {

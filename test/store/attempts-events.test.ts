@@ -81,7 +81,7 @@ describe('attempts', () => {
 
 	test('providerStats: requests, 429s, retries beyond the first attempt per item, first and last time', () => {
 		const {store} = storeWithRun();
-		// m1/t1: 429, 429, ok. m1/t2: ok. m2/t1: transient, ok (numbering restarted, as after a resume).
+		// m1/t1: 429, 429, ok. m1/t2: ok. m2/t1: transient, ok (numbering restarted, as after a resume). m3/t1: two outage failures, ok.
 		store.recordAttempt('r1', attempt('m1', 't1', 1, {outcome: 'rate_limit', status: 429, at: 100}));
 		store.recordAttempt('r1', attempt('m1', 't1', 2, {outcome: 'rate_limit', status: 429, at: 200}));
 		store.recordAttempt('r1', attempt('m1', 't1', 3, {at: 300}));
@@ -89,12 +89,18 @@ describe('attempts', () => {
 		store.recordAttempt('r1', attempt('m2', 't1', 1, {outcome: 'transient', status: 503, at: 120}));
 		store.recordAttempt('r1', attempt('m2', 't1', 1, {at: 400}));
 		store.recordAttempt('r1', attempt('x1', 't1', 1, {provider: 'other', outcome: 'auth', status: 401, at: 50}));
+		// While sim was down: two refused, one of them the probe, then it answered after 2 s down.
+		store.recordAttempt('r1', attempt('m3', 't1', 1, {outcome: 'outage', status: 503, at: 310}));
+		store.recordAttempt('r1', attempt('m3', 't1', 2, {outcome: 'outage', status: 503, at: 320}));
+		store.recordAttempt('r1', attempt('m3', 't1', 3, {at: 330}));
+		store.recordEvent('r1', {type: 'outage', lane: 'sim', phase: 'down', failures: 5, probeEveryMs: 200, at: 305});
+		store.recordEvent('r1', {type: 'outage', lane: 'sim', phase: 'up', downMs: 2000, at: 330});
 		store.createRun(runInput('r2'));
 		store.recordAttempt('r2', attempt('m1', 't1', 1, {at: 999}));
 		// Read straight away: attempts still waiting in the buffer are written first.
 		expect(store.providerStats('r1')).toEqual(new Map([
 			['other', {requests: 1, rateLimited: 0, retries: 0, outageFailures: 0, transientFailures: 0, outages: 0, downMs: 0, firstAt: 50, lastAt: 50}],
-			['sim', {requests: 6, rateLimited: 2, retries: 3, outageFailures: 0, transientFailures: 0, outages: 0, downMs: 0, firstAt: 100, lastAt: 400}],
+			['sim', {requests: 9, rateLimited: 2, retries: 5, outageFailures: 2, transientFailures: 1, outages: 1, downMs: 2000, firstAt: 100, lastAt: 400}],
 		]));
 		expect(store.providerStats('r3')).toEqual(new Map());
 	});

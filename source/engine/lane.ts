@@ -183,7 +183,8 @@ export class Lane {
 	/** What the store keeps so a resumed run starts where this one was left. */
 	settings(): LaneSettingValues {
 		return {
-			concurrency: this.#limit.limit,
+			// With adaptive control off the operator's number is kept, not where the provider's refusals put the lane.
+			concurrency: this.#operatorNumber(),
 			minConcurrency: this.#limit.min,
 			maxConcurrency: this.#adaptive ? this.#limit.max : Math.max(this.#limit.max, this.#spec.maxConcurrency),
 			adaptive: this.#adaptive,
@@ -214,7 +215,7 @@ export class Lane {
 			errored,
 			pending,
 			inFlight: this.#gate.activeCount,
-			concurrency: this.#limit.limit,
+			concurrency: this.#operatorNumber(),
 			minConcurrency: this.#limit.min,
 			maxConcurrency: this.#adaptive ? this.#limit.max : Math.max(this.#limit.max, this.#spec.maxConcurrency),
 			adaptive: this.#adaptive,
@@ -241,12 +242,17 @@ export class Lane {
 		};
 	}
 
+	/** The limit with adaptive control on; off, the operator's ceiling. */
+	#operatorNumber(): number {
+		return this.#limit instanceof CeilingLimit ? this.#limit.ceiling : this.#limit.limit;
+	}
+
 	/** Slow start only at the start of a run: an operator who turns adaptive control on mid-run keeps their number. */
 	#makeLimit(adaptive: boolean, initial: number, min: number, max: number, slowStart = true): Limit {
 		const {clock} = this.#context;
 		return adaptive
 			? new AimdLimit(clock, {initial, min, max: Math.max(max, initial), slowStart})
-			: new CeilingLimit(clock, {ceiling: initial, min});
+			: new CeilingLimit(clock, {ceiling: initial, min, fresh: slowStart});
 	}
 
 	#eta(pending: number, now: number, state: LaneState): number | undefined {

@@ -30,8 +30,8 @@ const maxProbeWait = 16;
  * - Slow start: +2 per success while the limit is in use, i.e. tripling per latency window, until the
  *   provider first pushes back. At 30 s a request, +1 per window would take a quarter of an hour to reach 32.
  * - A 429 about slots (or of unknown cause) sets the limit to the slots the lane actually held when it came
- *   back (`admitted`), but halves it at most: that is the provider's cap as this lane sees it, so one
- *   refusal corrects the limit instead of sawing it by 30%. A 429 about the rate does not cut: the lane paces by rate instead.
+ *   back (`admitted`): that is the provider's cap as this lane sees it, so one refusal corrects the limit
+ *   instead of sawing it by 30%. A 429 about the rate does not cut: the lane paces by rate instead.
  * - Failures of requests sent before the last cut say nothing new: one burst is one signal.
  * - Up: +1, +2, +4 … per latency window in which the lane used its whole limit and nothing went wrong, so a
  *   cap that came back is found again within a few windows. Above the level where the provider last refused,
@@ -55,6 +55,8 @@ export class AimdLimit implements Limit {
 	/** The lowest level the provider refused since the last operator change. */
 	#ceiling: number | undefined;
 	#probeWait = firstProbeWait;
+	/** The level the last cut on a refusal came from. */
+	#cutFrom = Number.POSITIVE_INFINITY;
 	/** A probe above the ceiling in progress: the level it came from. */
 	#probeFrom: number | undefined;
 
@@ -178,7 +180,13 @@ export class AimdLimit implements Limit {
 		this.#trouble = true;
 		// Whatever the cause, the provider's budget is in sight: no more doubling.
 		this.#slowStart = false;
-		if (cause === 'rate' || !this.#newSignal(sentAt)) return undefined;
+		if (cause === 'rate') return undefined;
+		if (!this.#newSignal(sentAt)) {
+			// The same overshoot: requests cross on the way (several connections), so the first refusal back can
+			// read fewer slots than were held. A later one that saw more lifts the cut, never past where it began.
+			return admitted > this.#limit && admitted < this.#cutFrom ? this.#change(admitted, 'rate_limit') : undefined;
+		}
+
 		const from = this.#limit;
 		if (this.#probeFrom !== undefined && admitted >= this.#probeFrom) {
 			// Only the probe was refused: back to where it came from, and wait longer before the next.
@@ -190,9 +198,9 @@ export class AimdLimit implements Limit {
 		}
 
 		this.#ceiling = Math.min(this.#ceiling ?? from, from);
+		this.#cutFrom = from;
 		this.#afterCut();
-		// Requests cross on the way (several connections), so `admitted` can read low: at most halve at once.
-		return this.#change(Math.max(Math.round(from / 2), Math.min(from - 1, admitted)), 'rate_limit');
+		return this.#change(Math.min(from - 1, admitted), 'rate_limit');
 	}
 
 	#newSignal(sentAt: number): boolean {

@@ -8,11 +8,18 @@ import type {Limit, LimitChange, LimitSample} from './limit.js';
  * it climbs back to the ceiling (never past it) once the provider has room: a lane fixed at 64 against a
  * provider that takes 8 sends about 8, not 64 into 429s.
  */
+const startFrom = 8;
+
 export class CeilingLimit implements Limit {
 	readonly #inner: AimdLimit;
 
-	constructor(clock: Clock, options: {ceiling: number; min: number}) {
-		this.#inner = new AimdLimit(clock, {initial: options.ceiling, min: Math.min(options.min, options.ceiling), max: options.ceiling, slowStart: false});
+	/**
+	 * `fresh`: the lane is starting, with nothing learned: it climbs to the ceiling from at most `startFrom` (+2 a
+	 * success), so a number far above what the provider takes costs a couple of refusals, not a burst of them.
+	 */
+	constructor(clock: Clock, options: {ceiling: number; min: number; fresh?: boolean}) {
+		const initial = options.fresh ? Math.min(options.ceiling, startFrom) : options.ceiling;
+		this.#inner = new AimdLimit(clock, {initial, min: Math.min(options.min, options.ceiling), max: options.ceiling, slowStart: options.fresh ?? false});
 	}
 
 	get limit(): number {
@@ -35,6 +42,11 @@ export class CeilingLimit implements Limit {
 	set(value: number): void {
 		this.#inner.set(value);
 		this.#inner.setMax(value);
+	}
+
+	/** The operator's number, whatever the provider allows now. */
+	get ceiling(): number {
+		return this.#inner.max;
 	}
 
 	noteDispatch(inFlight: number): void {

@@ -5,6 +5,7 @@ import type {JsonSchema} from './json-schema-text.js';
 import {excerpt, parseJson} from './json-text.js';
 import {readInput} from './read-input.js';
 import {configSchema, type Config} from './schema.js';
+import {redactedRedisUrl} from '../shared-budget/redis-url.js';
 
 /** A validated config and the API keys it names, read from the environment. */
 export type LoadedConfig = {
@@ -48,7 +49,10 @@ export function parseConfig(input: unknown, source: string): Config {
  * so a resumed run's simulator accepts the same key.)
  */
 export function sanitizedConfig(config: Config): Config {
-	return structuredClone(config);
+	const copy = structuredClone(config);
+	// A Redis URL may carry a password.
+	if (copy.shared) copy.shared.redis = redactedRedisUrl(copy.shared.redis);
+	return copy;
 }
 
 /** `config/x.json: providers.idealab.qps: expected a positive number, got "five"`. */

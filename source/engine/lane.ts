@@ -143,6 +143,8 @@ export class Lane {
 	}
 
 	start(): void {
+		const shared = this.#shared.view();
+		if (shared) this.#context.emit({type: 'shared', lane: this.name, phase: 'joined', runners: shared.runners, at: this.#context.wallNow()});
 		if (this.#queue.remaining === 0) {
 			this.#end({kind: 'done'});
 			return;

@@ -24,7 +24,7 @@ export function startRunner(simulator: Simulator, options: {model: string; tests
 			gw: {type: 'openai', baseURL: `${simulator.url}/gw/v1`, apiKeyEnv: 'SIM_KEY', models: [options.model], concurrency: options.concurrency, adaptive: false, ...options.extra},
 		},
 		request: {timeoutMs: options.timeoutMs ?? 3000},
-		retry: {maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 2000},
+		retry: {maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 10_000},
 	};
 	const suite = Array.from({length: options.tests}, (_, index) => ({id: `t${index}`, prompt: `What is ${index} + 1?`, expected: String(index + 1)}));
 	const configPath = dir.write('config.json', JSON.stringify(config));

@@ -80,3 +80,14 @@ test('a runner killed with SIGKILL frees its share within one lease time', async
 	await waitUntil(`B to hold all ${cap} slots within one lease (${leaseMs} ms)`, () => concurrentB(beforeKill) >= cap, {timeoutMs: leaseMs + 1500, intervalMs: 50, context: () => b.process.describe()});
 	expect(sim.stats('gw').maxInFlight).toBeLessThanOrEqual(cap);
 });
+
+test('a bad Redis URL is bad input: exit 2 naming the flag, before any database is made', async () => {
+	({simulator} = await startSharedSimulator({maxConcurrent: cap}));
+	const runner = startRunner(simulator, {model: 'm-a', tests: 3, concurrency: cap, redis: 'http://user:secret@127.0.0.1:6379'});
+	runners.push(runner);
+	const result = await runner.process.exited;
+	expect(result.code).toBe(2);
+	expect(result.stderr).toMatch(/--redis: expected redis:\/\/ or rediss:\/\/, got http:\/\//);
+	expect(result.stderr).not.toContain('secret');
+	expect(runner.dir.entries()).not.toContain('runs.db');
+});

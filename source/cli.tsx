@@ -3,6 +3,7 @@ import process from 'node:process';
 import meow from 'meow';
 import {parseArgs} from './commands/parse-args.js';
 import {InputError} from './errors/input-error.js';
+import {checkRedisUrl} from './shared-budget/redis-url.js';
 import {exitCodes} from './commands/exit-codes.js';
 import {estimateCommand} from './commands/estimate.js';
 import {reportCommand} from './commands/report.js';
@@ -13,8 +14,8 @@ import {simCommand} from './commands/sim.js';
 
 const cli = meow(`
 	Usage
-	  $ lanes run      [--config FILE] [--suite FILE] [--db FILE] [--models a,b] [--providers x,y] [--plain] [--json]
-	  $ lanes resume   [RUN_ID] [--db FILE] [--retry-errors] [--force] [--plain] [--json]
+	  $ lanes run      [--config FILE] [--suite FILE] [--db FILE] [--models a,b] [--providers x,y] [--redis URL] [--plain] [--json]
+	  $ lanes resume   [RUN_ID] [--db FILE] [--retry-errors] [--force] [--redis URL] [--plain] [--json]
 	  $ lanes runs     [--db FILE] [--json]
 	  $ lanes report   RUN_ID [--db FILE] [--format table|csv|json]
 	  $ lanes estimate [--config FILE] [--suite FILE] [--db FILE] [--tests N] [--latency-ms N] [--json]
@@ -28,6 +29,7 @@ const cli = meow(`
 	  --db FILE         Results database (default: data/lanes.db)
 	  --models a,b      Only these models
 	  --providers x,y   Only these providers
+	  --redis URL       (run, resume) share each provider's budget with other runners through this Redis
 	  --plain           Status lines on stderr instead of the terminal UI
 	  --json            Print one JSON summary on stdout when the run ends
 	  --retry-errors    (resume) send errored items again too
@@ -55,6 +57,8 @@ async function main(): Promise<number> {
 	if (beforeEnd.includes('--help')) cli.showHelp(0);
 	if (beforeEnd.includes('--version')) cli.showVersion();
 	const {command, args: [runId], flags} = parseArgs(argv);
+	// Checked before any command touches the database.
+	if (flags.redis !== undefined) checkRedisUrl(flags.redis, '--redis');
 	switch (command) {
 		case 'run': {
 			return runCommand(flags);

@@ -6,7 +6,8 @@ export type FlagKind =
 	| {type: 'choice'; choices: readonly string[]}
 	| {type: 'count'}
 	| {type: 'milliseconds'}
-	| {type: 'port'};
+	| {type: 'port'}
+	| {type: 'url'};
 
 /** Every flag lanes has, by the name typed after `--`. */
 export const flagKinds = {
@@ -23,6 +24,7 @@ export const flagKinds = {
 	tests: {type: 'count'},
 	'latency-ms': {type: 'milliseconds'},
 	port: {type: 'port'},
+	redis: {type: 'url'},
 } as const satisfies Record<string, FlagKind>;
 
 export type FlagName = keyof typeof flagKinds;
@@ -32,8 +34,8 @@ export type CommandSpec = {flags: readonly FlagName[]; args: readonly string[]};
 
 /** Which flags and arguments each command takes: anything else is refused before the command starts. */
 export const commandTable = {
-	run: {flags: ['config', 'suite', 'db', 'models', 'providers', 'plain', 'json'], args: []},
-	resume: {flags: ['db', 'retry-errors', 'force', 'plain', 'json'], args: ['RUN_ID']},
+	run: {flags: ['config', 'suite', 'db', 'models', 'providers', 'plain', 'json', 'redis'], args: []},
+	resume: {flags: ['db', 'retry-errors', 'force', 'plain', 'json', 'redis'], args: ['RUN_ID']},
 	runs: {flags: ['db', 'json'], args: []},
 	report: {flags: ['db', 'format'], args: ['RUN_ID']},
 	estimate: {flags: ['config', 'suite', 'db', 'tests', 'latency-ms', 'json'], args: []},

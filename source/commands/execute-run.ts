@@ -2,6 +2,7 @@ import type {Config} from '../config/schema.js';
 import {Engine} from '../engine/engine.js';
 import type {ItemResult, LaneSpec, RunStatus, TestCase} from '../engine/types.js';
 import type {Store} from '../store/index.js';
+import {runBudgets, withBudgets} from '../shared-budget/run-budgets.js';
 import {isStorageFull, storageFullMessage} from '../store/storage-errors.js';
 import {storedReport, type StoredReport} from '../summary/stored-report.js';
 import {attach} from './attach-store.js';
@@ -26,7 +27,8 @@ export type RunSession = {
 	lanes: LaneSpec[];
 	prior: ItemResult[];
 	connection: Connection;
-	flags: OutputFlags;
+	/** `redis`: the shared budgets' Redis (`--redis`), over the config's `shared.redis`. */
+	flags: OutputFlags & {redis?: string};
 };
 
 /**
@@ -35,8 +37,14 @@ export type RunSession = {
  */
 export async function executeRun(session: RunSession): Promise<number> {
 	const {store, runId} = session;
+	const shared = await runBudgets(session.config, session.lanes, {
+		redis: session.flags.redis, configPath: store.getRun(runId)?.configPath, simulatorUrl: session.connection.simulator?.url,
+	}).catch(async (error: unknown) => {
+		await session.connection.close();
+		throw error;
+	});
 	const engine = new Engine({
-		lanes: session.lanes,
+		lanes: withBudgets(session.lanes, shared),
 		tests: session.tests,
 		prior: session.prior,
 		request: session.config.request,
@@ -65,6 +73,7 @@ export async function executeRun(session: RunSession): Promise<number> {
 		removeSignalHandlers();
 		stopWatching?.();
 		view.ended(status === undefined);
+		await shared?.close();
 		await session.connection.close();
 	}
 

@@ -18,6 +18,7 @@ export type Flags = {
 	tests?: number;
 	latencyMs?: number;
 	port?: number;
+	redis?: string;
 };
 
 export type ParsedArgs = {command: CommandName; args: string[]; flags: Flags};
@@ -117,7 +118,8 @@ function toFlags(given: readonly Given[]): Flags {
 function flagValue(name: FlagName, kind: FlagKind, text: string): string | number | string[] {
 	const wrong = () => new InputError(`--${name}: expected ${expectedText(kind)}, got ${quote(text)}`);
 	switch (kind.type) {
-		case 'path': {
+		case 'path':
+		case 'url': {
 			return text;
 		}
 
@@ -159,6 +161,7 @@ function flagValue(name: FlagName, kind: FlagKind, text: string): string | numbe
 function expectedText(kind: FlagKind): string {
 	switch (kind.type) {
 		case 'path': return 'a file path';
+		case 'url': return 'a URL like redis://HOST:PORT/DB';
 		case 'list': return 'comma-separated names, like a,b';
 		case 'choice': return kind.choices.length === 2 ? kind.choices.join(' or ') : `${kind.choices.slice(0, -1).join(', ')} or ${kind.choices.at(-1)}`;
 		case 'count': return 'a positive whole number';

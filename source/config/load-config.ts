@@ -7,6 +7,7 @@ import {excerpt, parseJson} from './json-text.js';
 import {readInput} from './read-input.js';
 import {utf8Text} from './utf8-text.js';
 import {configSchema, type Config} from './schema.js';
+import {redactedRedisUrl} from '../shared-budget/redis-url.js';
 
 /** A validated config and the API keys it names, read from the environment. */
 export type LoadedConfig = {
@@ -54,7 +55,10 @@ export function parseConfig(input: unknown, source: string): Config {
  * so a resumed run's simulator accepts the same key.)
  */
 export function sanitizedConfig(config: Config): Config {
-	return structuredClone(config);
+	const copy = structuredClone(config);
+	// A Redis URL may carry a password.
+	if (copy.shared) copy.shared.redis = redactedRedisUrl(copy.shared.redis);
+	return copy;
 }
 
 /** `config/x.json: providers.idealab.qps: expected a positive number, got "five"`. */

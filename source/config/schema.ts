@@ -1,5 +1,6 @@
 import {z} from 'zod';
 import {hasControlCharacters} from './quote.js';
+import {redisUrlProblem} from '../shared-budget/redis-url.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -45,6 +46,7 @@ const laneFields = {
 	breaker: breaker.optional(),
 	adaptive: z.boolean().default(true).describe('Adapt concurrency to what the provider allows: down on 429s and errors, up slowly while all is well.'),
 	batch: batch.optional(),
+	budget: z.string().min(1).optional().describe('Id of the provider budget this lane spends, shared with every runner whose provider names the same id (with shared.redis). Defaults to the endpoint or baseURL; for a simulated provider, the simulator\'s URL and the provider\'s name.'),
 };
 
 const outage = z.strictObject({
@@ -133,6 +135,15 @@ export const configSchema = z
 			})
 			.default({maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 60_000})
 			.describe('Retries of rate-limited (429) and transient (5xx, timeout) failures.'),
+		shared: z
+			.strictObject({
+				redis: z.string().superRefine((text, context) => {
+					const problem = redisUrlProblem(text);
+					if (problem) context.addIssue({code: 'custom', message: problem, input: text});
+				}).describe('Redis that runners of one provider budget share their limits through, e.g. redis://HOST:6379/0. The --redis flag sets or overrides it.'),
+			})
+			.optional()
+			.describe('Share each provider\'s budget (in-flight cap, rates, Retry-After pauses, outage probes) with other lanes runners.'),
 		simulator: z
 			.strictObject({
 				timeScale: z.number().positive().default(1).describe('Multiplies the simulator\'s latencies, outage times and Retry-After (0.01 runs 100x faster).'),

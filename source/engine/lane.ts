@@ -10,6 +10,7 @@ import type {Limit, LimitChange} from './limits/limit.js';
 import {OutageBreaker} from './limits/outage-breaker.js';
 import {Pacer} from './limits/pacer.js';
 import {RetryBudget} from './limits/retry-budget.js';
+import {embeddedBudget, type SharedBudget, type SharedChange} from './shared/shared-budget.js';
 import {overloadCause} from './overload-cause.js';
 import {retryStep} from './retry-policy.js';
 import type {
@@ -62,6 +63,11 @@ export class Lane {
 	readonly #pacer: Pacer;
 	readonly #breaker: OutageBreaker;
 	readonly #retryBudget = new RetryBudget();
+	/** The provider budget this lane shares with other runners (embedded: nobody else). */
+	readonly #shared: SharedBudget;
+	readonly #unsubscribeShared: () => void;
+	/** The budget's `upCount` this lane has taken into account. */
+	#sharedUpSeen: number;
 	readonly #metrics: LaneMetrics;
 	readonly #wakeTimer: WakeTimer;
 	readonly #retryTimers = new Map<Timer, WorkItem>();
@@ -108,6 +114,11 @@ export class Lane {
 		this.#wakeTimer = new WakeTimer(context.clock, () => {
 			this.#wake();
 		});
+		this.#shared = spec.shared ?? embeddedBudget;
+		this.#sharedUpSeen = this.#shared.upCount;
+		this.#unsubscribeShared = this.#shared.subscribe(change => {
+			this.#onShared(change);
+		});
 	}
 
 	get total(): number {
@@ -132,6 +143,8 @@ export class Lane {
 	}
 
 	start(): void {
+		const shared = this.#shared.view();
+		if (shared) this.#context.emit({type: 'shared', lane: this.name, phase: 'joined', runners: shared.runners, at: this.#context.wallNow()});
 		if (this.#queue.remaining === 0) {
 			this.#end({kind: 'done'});
 			return;
@@ -239,6 +252,7 @@ export class Lane {
 			downMs: breaker.downMs,
 			probes: breaker.probes,
 			outageFailures: this.#outageFailures,
+			shared: this.#shared.view(),
 		};
 	}
 
@@ -283,8 +297,49 @@ export class Lane {
 		this.#context.emit({type: 'state', lane: this.name, state: phase, reason: this.stoppedReason, at: this.#context.wallNow()});
 	}
 
-	/** Sends what the limits allow now, and arranges to be woken when waiting ends. */
+	/** Sends what the limits allow now, and tells the shared budget what the lane holds and wants. */
 	#pump(): void {
+		this.#adoptShared();
+		this.#dispatchReady();
+		this.#shared.note(this.#gate.activeCount, this.#demand());
+	}
+
+	/** What the lane would hold if it had the budget alone: its limit while it has work, else what is in flight. */
+	#demand(): number {
+		if (this.#settled) return 0;
+		if (this.#ending) return this.#gate.activeCount;
+		return this.#hasReady() || this.#retryTimers.size > 0 ? this.#limit.limit : this.#gate.activeCount;
+	}
+
+	/** Another runner's 429 pause, and another runner's probe that found the provider up. */
+	#adoptShared(): void {
+		const now = this.#context.clock.now();
+		const pauseMs = this.#shared.pauseLeftMs();
+		if (pauseMs > 0) this.#coolUntil = Math.max(this.#coolUntil, now + pauseMs);
+		if (this.#shared.upCount !== this.#sharedUpSeen) {
+			this.#sharedUpSeen = this.#shared.upCount;
+			const downSince = this.#breaker.downSince;
+			if (this.#breaker.onSuccess(now)) {
+				this.#context.emit({type: 'outage', lane: this.name, phase: 'up', downMs: now - (downSince ?? now), at: this.#context.wallNow()});
+			}
+		}
+	}
+
+	#onShared(change: SharedChange): void {
+		if (this.#settled) return;
+		if (change.kind === 'lost') {
+			this.#context.emit({type: 'shared', lane: this.name, phase: 'lost', share: change.share, reason: change.reason, at: this.#context.wallNow()});
+		} else if (change.kind === 'rejoined') {
+			this.#context.emit({type: 'shared', lane: this.name, phase: 'rejoined', runners: change.runners, at: this.#context.wallNow()});
+		}
+
+		// The configured rate is the budget's: this runner keeps to its share of it.
+		if (this.#spec.qps !== undefined) this.#pacer.setQps(this.#spec.qps * Math.max(0.01, this.#shared.rateShare()));
+		this.#wake();
+	}
+
+	/** Sends what the limits allow now, and arranges to be woken when waiting ends. */
+	#dispatchReady(): void {
 		this.#reconsider();
 		const now = this.#context.clock.now();
 		switch (this.#phase) {
@@ -308,12 +363,15 @@ export class Lane {
 			}
 		}
 
-		while (this.#hasReady() && this.#gate.activeCount < this.#limit.limit) {
+		while (this.#hasReady() && this.#gate.activeCount < this.#shared.slots(this.#limit.limit)) {
 			if (!this.#breaker.allows(now)) {
 				const probeAt = this.#breaker.nextProbeAt;
 				if (probeAt !== undefined) this.#wakeTimer.at(probeAt);
 				return;
 			}
+
+			// One probe for every runner of the budget: the one that claims it sends it; the others hear the outcome.
+			if (this.#breaker.state === 'open' && !this.#shared.claimProbe(this.#breaker.probeEveryMs ?? 0)) return;
 
 			const item = this.#held ?? this.#take();
 			this.#held = undefined;
@@ -430,6 +488,7 @@ export class Lane {
 		const downSince = this.#breaker.downSince;
 		if (this.#breaker.onSuccess(now)) {
 			this.#context.emit({type: 'outage', lane: this.name, phase: 'up', downMs: now - (downSince ?? now), at: this.#context.wallNow()});
+			this.#shared.publishUp();
 		}
 
 		this.#recordAttempt(item, 'ok', latencyMs);
@@ -481,6 +540,7 @@ export class Lane {
 		if (step.kind === 'wait-lane') {
 			const waitMs = this.#stormWait(step.waitMs, sentAt);
 			this.#coolUntil = Math.max(this.#coolUntil, now + waitMs);
+			this.#shared.publishPause(waitMs);
 			this.#context.emit({type: 'rate_limited', lane: this.name, retryAfterMs: waitMs, inFlight: this.#gate.activeCount, at: this.#context.wallNow()});
 		}
 
@@ -656,6 +716,8 @@ export class Lane {
 	#settle(): void {
 		if (this.#settled) return;
 		this.#settled = true;
+		this.#shared.release();
+		this.#unsubscribeShared();
 		this.#cancelTimers();
 		this.#reconsider();
 		this.#context.onSettled();

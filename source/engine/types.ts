@@ -1,4 +1,5 @@
 import type {ChatClient, ErrorClass} from '../providers/types.js';
+import type {SharedBudget, SharedView} from './shared/shared-budget.js';
 
 export type MatchKind = 'exact' | 'contains' | 'regex';
 
@@ -82,6 +83,8 @@ export type LaneSpec = {
 	tpm?: number;
 	/** Outage detection; defaults when absent. */
 	breaker?: BreakerSpec;
+	/** The provider budget shared with other runners (`shared.redis`); absent: this lane has it alone. */
+	shared?: SharedBudget;
 };
 
 export type BreakerSpec = {failures: number; maxProbeSeconds: number};
@@ -130,6 +133,8 @@ export type EngineEvent =
 	/** The provider went down (`down`, with the failures that showed it and the probe interval) or answered again (`up`). */
 	| {type: 'outage'; lane: string; phase: 'down' | 'up'; failures?: number; probeEveryMs?: number; downMs?: number; reason?: string; at: number}
 	| {type: 'lane_stopped'; lane: string; reason: string; at: number}
+	/** The lane joined a shared budget (`runners` of it now), its coordinator went away (`lost`: the lane goes on at `share` slots) or answers again (`rejoined`). */
+	| {type: 'shared'; lane: string; phase: 'joined' | 'lost' | 'rejoined'; share?: number; runners?: number; reason?: string; at: number}
 	| {type: 'done'; status: RunStatus; at: number};
 
 /** completed: every item final. interrupted: the operator or a signal stopped it. incomplete: a lane stopped (auth) with items left. */
@@ -179,7 +184,9 @@ export type LaneSnapshot = Counts & {
 	probes: number;
 	/** Requests refused because the provider was down (5xx, timeouts while the breaker was open). */
 	outageFailures: number;
-}; 
+	/** The budget's other runners, when it is shared. */
+	shared?: SharedView;
+};
 
 export type EngineSnapshot = {
 	elapsedMs: number;

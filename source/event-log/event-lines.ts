@@ -107,6 +107,10 @@ export class EventLineLog {
 				return false;
 			}
 
+			case 'shared': {
+				return this.push({at: event.at, lane: event.lane, tone: event.phase === 'lost' ? 'warn' : 'info', text: sharedText(event)});
+			}
+
 			case 'done': {
 				const tone: Tone = event.status === 'completed' ? 'info' : event.status === 'interrupted' ? 'warn' : 'error';
 				return this.push({at: event.at, tone, text: `run ${event.status}`});
@@ -141,6 +145,15 @@ export class EventLineLog {
 		const fresh: Burst = {id: this.nextId, firstAt: at, count: 1, from, maxRetryAfterMs: retryAfterMs};
 		this.bursts.set(key, fresh);
 		return this.push(draft(fresh));
+	}
+}
+
+function sharedText(event: Extract<EngineEvent, {type: 'shared'}>): string {
+	const runners = (count = 1) => `${count} runner${count === 1 ? '' : 's'}`;
+	switch (event.phase) {
+		case 'joined': return `${event.lane}: sharing its provider budget through Redis (${runners(event.runners)})`;
+		case 'lost': return `${event.lane}: Redis unreachable (${event.reason ?? 'no answer'}): going on alone at its last share, ${event.share ?? 1} in flight`;
+		case 'rejoined': return `${event.lane}: Redis is back: sharing the budget again (${runners(event.runners)})`;
 	}
 }
 

@@ -2,7 +2,7 @@ import {Text} from 'ink';
 import type {LaneSnapshot} from '../engine/types.js';
 import {cell, cellRight, cellWidth, clamp, formatCount, formatEta, formatMs, formatPercent, formatQps, formatRatio, truncate} from '../text/format.js';
 import type {LaneForm} from './layout.js';
-import {stateLabel} from './lane-state.js';
+import {sharedLabel, stateLabel} from './lane-state.js';
 import {ProgressBar} from './ProgressBar.js';
 import {Sparkline} from './Sparkline.js';
 
@@ -61,7 +61,7 @@ export function LaneView({lane, selected, form, columns, nameWidth, digits}: Pro
 			{first}
 			{lane.state === 'stopped'
 				? <Text wrap="truncate-end" color="red">{truncate(`${indent}stopped: ${lane.reason ?? 'no reason given'}`, columns)}</Text>
-				: <Text wrap="truncate-end">{truncate(`${indent}in flight ${lane.inFlight}/${lane.concurrency} (${lane.minConcurrency}-${lane.maxConcurrency} ${mode}) · ${qps}${tokens} · ${lane.requests} requests${outages}`, columns)}</Text>}
+				: <Text wrap="truncate-end">{truncate(`${indent}in flight ${lane.inFlight}/${lane.concurrency} (${lane.minConcurrency}-${lane.maxConcurrency} ${mode}) · ${qps}${tokens} · ${lane.requests} requests${outages}${sharedLabel(lane)}`, columns)}</Text>}
 			<Text wrap="truncate-end">
 				{quality}<Sparkline values={lane.qpsHistory} width={clamp(columns - cellWidth(quality) - 1, 0, 60)}/>
 			</Text>

@@ -33,3 +33,11 @@ export function stateLabel(lane: LaneSnapshot, short = false): StateLabel {
 		case 'stopped': return {text: 'stopped', color: 'red'};
 	}
 }
+
+/** The budget's other runners, when the lane shares one: " · 3 runners · 9/12 in flight across all". */
+export function sharedLabel(lane: LaneSnapshot): string {
+	const {shared} = lane;
+	if (!shared) return '';
+	if (!shared.connected) return ` · Redis unreachable: alone at ${lane.inFlight} in flight`;
+	return ` · ${shared.runners} runner${shared.runners === 1 ? '' : 's'} · ${shared.inFlight}/${shared.cap} in flight across all`;
+}

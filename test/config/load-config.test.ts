@@ -76,12 +76,12 @@ describe('broken JSON: line and column', () => {
 describe('schema problems', () => {
 	test('unknown key, with the closest allowed one and the list', () => {
 		const {file, message} = problem({providers: {idealab: simulated({qsp: 5})}});
-		expect(message).toBe(`${file}: providers.idealab: unknown key "qsp", did you mean "qps"? (expected one of: type, models, apiKeyEnv, concurrency, minConcurrency, maxConcurrency, qps, tpm, breaker, adaptive, batch, simulate)`);
+		expect(message).toBe(`${file}: providers.idealab: unknown key "qsp", did you mean "qps"? (expected one of: type, models, apiKeyEnv, concurrency, minConcurrency, maxConcurrency, qps, tpm, breaker, adaptive, batch, budget, simulate)`);
 	});
 
 	test('unknown key at the top, no near name', () => {
 		const {file, message} = problem({providers: {a: simulated()}, colour: 'blue'});
-		expect(message).toBe(`${file}: unknown key "colour" (expected one of: providers, request, retry, simulator)`);
+		expect(message).toBe(`${file}: unknown key "colour" (expected one of: providers, request, retry, shared, simulator)`);
 	});
 
 	test('an API key in the config says where it goes instead', () => {

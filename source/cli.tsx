@@ -14,8 +14,8 @@ const cli = meow(`
 	Usage
 	  $ lanes run      [--config FILE] [--suite FILE] [--db FILE] [--models a,b] [--providers x,y] [--plain] [--json]
 	  $ lanes resume   [RUN_ID] [--db FILE] [--retry-errors] [--force] [--plain] [--json]
-	  $ lanes runs     [--db FILE] [--json]
-	  $ lanes report   RUN_ID [--db FILE] [--format table|csv|json]
+	  $ lanes runs     [--db FILE] [--json] [--check]
+	  $ lanes report   RUN_ID [--db FILE] [--format table|csv|json] [--results]
 	  $ lanes estimate [--config FILE] [--suite FILE] [--db FILE] [--tests N] [--latency-ms N] [--json]
 	  $ lanes sim      [--config FILE] [--port N]
 
@@ -32,6 +32,8 @@ const cli = meow(`
 	  --retry-errors    (resume) send errored items again too
 	  --force           (resume) continue even though the suite or the models changed
 	  --format          (report) table, csv or json
+	  --results         (report) with --format csv: one row per result instead of per model
+	  --check           (runs) check the whole database file for damage first
 	  --tests N         (estimate) tests per model, instead of counting the suite
 	  --latency-ms N    (estimate) latency assumed where no run measured one (default 10000)
 	  --port N          (sim) port to listen on (default: the config's simulator.port, else a free one)
@@ -51,6 +53,8 @@ const cli = meow(`
 		retryErrors: {type: 'boolean', default: false},
 		force: {type: 'boolean', default: false},
 		format: {type: 'string'},
+		results: {type: 'boolean', default: false},
+		check: {type: 'boolean', default: false},
 		port: {type: 'number'},
 		tests: {type: 'number'},
 		latencyMs: {type: 'number'},

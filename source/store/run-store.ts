@@ -4,6 +4,7 @@ import type {PendingItems} from '../engine/pending-items.js';
 import type {AttemptRecord, EngineEvent, ItemResult, TestCase} from '../engine/types.js';
 import {DatabaseError, withPath, wrapError} from './database-error.js';
 import {HEARTBEAT_INTERVAL_MS, holderIsLive, lockHeldMessage, thisProcess} from './lock.js';
+import {isCorruption} from './inspect-file.js';
 import {openDatabase} from './open-database.js';
 import {readLatencyStats, readProviderStats, readRun} from './queries.js';
 import {readModelStats} from './model-stats.js';
@@ -133,11 +134,24 @@ export class Store {
 	 * do harm (before a resume writes) and on request. Returns the problems found (none: an empty list).
 	 */
 	checkIntegrity(): string[] {
-		return withPath(this.path, 'checking the database', () => this.db
-			.prepare<[], {quick_check: string}>('PRAGMA quick_check(5)')
-			.all()
-			.map(row => row.quick_check)
-			.filter(message => message !== 'ok'));
+		return withPath(this.path, 'checking the database', () => {
+			try {
+				return this.db
+					.prepare<[], {quick_check: string}>('PRAGMA quick_check(5)')
+					.all()
+					.map(row => row.quick_check)
+					.filter(message => message !== 'ok');
+			} catch (error) {
+				if (isCorruption(error)) return [(error as Error).message];
+				throw error;
+			}
+		});
+	}
+
+	/** Throws an InputError naming the damage when `checkIntegrity` finds any. */
+	requireIntact(): void {
+		const problems = this.checkIntegrity();
+		if (problems.length > 0) throw new InputError(`${this.path} is damaged (${problems.join('; ')}); restore it from a backup or use another --db`);
 	}
 
 	/** The run with its JSON fields parsed and its lanes, or undefined if there is none with this id. */

@@ -1,6 +1,7 @@
 import type {Config} from '../config/schema.js';
 import {Engine} from '../engine/engine.js';
-import type {ItemResult, LaneSpec, RunStatus, TestCase} from '../engine/types.js';
+import type {PendingItems} from '../engine/pending-items.js';
+import type {LaneSpec, RunStatus} from '../engine/types.js';
 import type {Store} from '../store/index.js';
 import {storedReport, type StoredReport} from '../summary/stored-report.js';
 import {attach} from './attach-store.js';
@@ -20,9 +21,9 @@ export type RunSession = {
 	runId: string;
 	config: Config;
 	suitePath: string;
-	tests: TestCase[];
+	/** The run's pending items and final results, read from the store in pages. */
+	items: PendingItems;
 	lanes: LaneSpec[];
-	prior: ItemResult[];
 	connection: Connection;
 	flags: OutputFlags;
 };
@@ -35,8 +36,7 @@ export async function executeRun(session: RunSession): Promise<number> {
 	const {store, runId} = session;
 	const engine = new Engine({
 		lanes: session.lanes,
-		tests: session.tests,
-		prior: session.prior,
+		items: session.items,
 		request: session.config.request,
 		retry: session.config.retry,
 		sink: {recordResult: result => store.recordResult(runId, result)},

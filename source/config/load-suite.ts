@@ -133,6 +133,28 @@ export function readSuite(path: string, onTest: (test: TestCase) => void, option
 	return {path, testIds, hash: hash.digest('hex')};
 }
 
+/** sha256 of a suite file's bytes, read in chunks: whether a resumed run's suite is unchanged, without parsing it. */
+export function suiteHash(path: string): string {
+	let fd: number;
+	try {
+		fd = openSync(path, 'r');
+	} catch (error) {
+		throw inputError(path, error);
+	}
+
+	const hash = createHash('sha256');
+	const buffer = Buffer.allocUnsafe(chunkBytes);
+	try {
+		for (let read; (read = readSync(fd, buffer, 0, chunkBytes, null)) > 0;) hash.update(buffer.subarray(0, read));
+	} catch (error) {
+		throw inputError(path, error);
+	} finally {
+		closeSync(fd);
+	}
+
+	return hash.digest('hex');
+}
+
 /**
  * Reads a JSONL suite into memory: one test object a line, blank lines skipped; see `readSuite` for the
  * problems it reports. For suites that are small or needed whole; a run streams with `readSuite`.

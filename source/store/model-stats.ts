@@ -17,14 +17,14 @@ export function readModelStats(statements: Statements, runId: string): Map<strin
 		return entry;
 	};
 
-	for (const row of statements.modelStats.iterate(runId)) {
+	for (const row of statements.modelStats.iterate({runId})) {
 		const entry = of(row.model);
 		entry[row.status] += row.count;
 		entry.promptTokens += row.prompt_tokens;
 		entry.completionTokens += row.completion_tokens;
 	}
 
-	for (const row of statements.latencyPercentiles.iterate(runId)) {
+	for (const row of statements.latencyPercentiles.iterate({runId})) {
 		const entry = of(row.model);
 		entry.latencyP50Ms = row.p50;
 		entry.latencyP95Ms = row.p95;

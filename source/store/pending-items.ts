@@ -10,7 +10,7 @@ import type {Statements} from './statements.js';
 export function storedPendingItems(statements: Statements, runId: string, options: {retryErrors: boolean}): PendingItems {
 	const extent = statements.testExtent.get(runId)!;
 	const final = new Map<string, StatusCounts>();
-	for (const row of statements.modelStats.iterate(runId)) {
+	for (const row of statements.modelStats.iterate({runId})) {
 		if (options.retryErrors && row.status === 'errored') continue;
 		const counts = final.get(row.model) ?? {passed: 0, failed: 0, errored: 0};
 		counts[row.status] += row.count;

@@ -125,7 +125,7 @@ export class Store {
 
 	/** The results of the run's tests one at a time, in the order they were first recorded: for exports that stream. */
 	*eachResult(runId: string): Generator<ItemResult> {
-		const rows = withPath(this.path, `reading the results of run ${runId}`, () => this.statements.resultsInRun.iterate(runId));
+		const rows = withPath(this.path, `reading the results of run ${runId}`, () => this.statements.resultsInRun.iterate({runId}));
 		for (const row of rows) yield resultFromRow(row);
 	}
 

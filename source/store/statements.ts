@@ -103,15 +103,15 @@ export function prepareStatements(db: Database.Database) {
 					AND (r.status <> 'errored' OR @retryErrors = 0))
 			ORDER BY t.position, m.key`),
 		// Results of the run's own tests only: a resume --force may have dropped some, and theirs stay for the record.
-		modelStats: db.prepare<[string], ModelStatsRow>(`
+		modelStats: db.prepare<{runId: string}, ModelStatsRow>(`
 			SELECT r.model, r.status, COUNT(*) AS count, COALESCE(SUM(r.prompt_tokens), 0) AS prompt_tokens,
 				COALESCE(SUM(r.completion_tokens), 0) AS completion_tokens
 			FROM results AS r
-			WHERE r.run_id = ?1 AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = ?1 AND t.id = r.test_id)
+			WHERE r.run_id = @runId AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = @runId AND t.id = r.test_id)
 			GROUP BY r.model, r.status`),
 		// Nearest-rank percentiles of answered results per model, ranked by a window function: SQLite sorts
 		// (spilling to disk when large), so no list of latencies is ever held here.
-		latencyPercentiles: db.prepare<[string], {model: string; p50: number; p95: number}>(`
+		latencyPercentiles: db.prepare<{runId: string}, {model: string; p50: number; p95: number}>(`
 			SELECT model,
 				MAX(CASE WHEN rank = MAX(1, (50 * n + 99) / 100) THEN latency_ms END) AS p50,
 				MAX(CASE WHEN rank = MAX(1, (95 * n + 99) / 100) THEN latency_ms END) AS p95
@@ -119,13 +119,13 @@ export function prepareStatements(db: Database.Database) {
 				SELECT r.model, r.latency_ms, ROW_NUMBER() OVER (PARTITION BY r.model ORDER BY r.latency_ms) AS rank,
 					COUNT(*) OVER (PARTITION BY r.model) AS n
 				FROM results AS r
-				WHERE r.run_id = ?1 AND r.status <> 'errored' AND r.latency_ms IS NOT NULL
-					AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = ?1 AND t.id = r.test_id)
+				WHERE r.run_id = @runId AND r.status <> 'errored' AND r.latency_ms IS NOT NULL
+					AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = @runId AND t.id = r.test_id)
 			)
 			GROUP BY model`),
-		resultsInRun: db.prepare<[string], ResultRow>(`
+		resultsInRun: db.prepare<{runId: string}, ResultRow>(`
 			SELECT ${resultColumns} FROM results AS r
-			WHERE r.run_id = ?1 AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = ?1 AND t.id = r.test_id)
+			WHERE r.run_id = @runId AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = @runId AND t.id = r.test_id)
 			ORDER BY finished_at, model, test_id`),
 		cacheCounts: db.prepare<{id: string; done: number | null; passed: number | null; failed: number | null; errored: number | null}>(`
 			UPDATE runs SET done_count = @done, passed_count = @passed, failed_count = @failed, errored_count = @errored WHERE id = @id`),

@@ -16,8 +16,8 @@ const cli = meow(`
 	Usage
 	  $ lanes run      [--config FILE] [--suite FILE] [--db FILE] [--models a,b] [--providers x,y] [--redis URL] [--plain] [--json]
 	  $ lanes resume   [RUN_ID] [--db FILE] [--retry-errors] [--force] [--redis URL] [--plain] [--json]
-	  $ lanes runs     [--db FILE] [--json]
-	  $ lanes report   RUN_ID [--db FILE] [--format table|csv|json]
+	  $ lanes runs     [--db FILE] [--json] [--check]
+	  $ lanes report   RUN_ID [--db FILE] [--format table|csv|json] [--results]
 	  $ lanes estimate [--config FILE] [--suite FILE] [--db FILE] [--tests N] [--latency-ms N] [--json]
 	  $ lanes sim      [--config FILE] [--port N]
 
@@ -35,6 +35,8 @@ const cli = meow(`
 	  --retry-errors    (resume) send errored items again too
 	  --force           (resume) continue even though the suite or the models changed
 	  --format          (report) table, csv or json
+	  --results         (report) with --format csv: one row per result instead of per model
+	  --check           (runs) check the whole database file for damage first
 	  --tests N         (estimate) tests per model, instead of counting the suite
 	  --latency-ms N    (estimate) latency assumed where no run measured one (default 10000)
 	  --port N          (sim) port to listen on (default: the config's simulator.port, else a free one)

@@ -25,6 +25,8 @@ export const flagKinds = {
 	'latency-ms': {type: 'milliseconds'},
 	port: {type: 'port'},
 	redis: {type: 'url'},
+	results: {type: 'boolean'},
+	check: {type: 'boolean'},
 } as const satisfies Record<string, FlagKind>;
 
 export type FlagName = keyof typeof flagKinds;
@@ -36,8 +38,8 @@ export type CommandSpec = {flags: readonly FlagName[]; args: readonly string[]};
 export const commandTable = {
 	run: {flags: ['config', 'suite', 'db', 'models', 'providers', 'plain', 'json', 'redis'], args: []},
 	resume: {flags: ['db', 'retry-errors', 'force', 'plain', 'json', 'redis'], args: ['RUN_ID']},
-	runs: {flags: ['db', 'json'], args: []},
-	report: {flags: ['db', 'format'], args: ['RUN_ID']},
+	runs: {flags: ['db', 'json', 'check'], args: []},
+	report: {flags: ['db', 'format', 'results'], args: ['RUN_ID']},
 	estimate: {flags: ['config', 'suite', 'db', 'tests', 'latency-ms', 'json'], args: []},
 	sim: {flags: ['config', 'port'], args: []},
 } as const satisfies Record<string, CommandSpec>;

@@ -1,6 +1,7 @@
 import type {Config} from '../config/schema.js';
 import {Engine} from '../engine/engine.js';
-import type {ItemResult, LaneSpec, RunStatus, TestCase} from '../engine/types.js';
+import type {PendingItems} from '../engine/pending-items.js';
+import type {LaneSpec, RunStatus} from '../engine/types.js';
 import type {Store} from '../store/index.js';
 import {runBudgets, withBudgets} from '../shared-budget/run-budgets.js';
 import {isStorageFull, storageFullMessage} from '../store/storage-errors.js';
@@ -23,9 +24,9 @@ export type RunSession = {
 	runId: string;
 	config: Config;
 	suitePath: string;
-	tests: TestCase[];
+	/** The run's pending items and final results, read from the store in pages. */
+	items: PendingItems;
 	lanes: LaneSpec[];
-	prior: ItemResult[];
 	connection: Connection;
 	/** `redis`: the shared budgets' Redis (`--redis`), over the config's `shared.redis`. */
 	flags: OutputFlags & {redis?: string};
@@ -45,8 +46,7 @@ export async function executeRun(session: RunSession): Promise<number> {
 	});
 	const engine = new Engine({
 		lanes: withBudgets(session.lanes, shared),
-		tests: session.tests,
-		prior: session.prior,
+		items: session.items,
 		request: session.config.request,
 		retry: session.config.retry,
 		sink: {recordResult: result => store.recordResult(runId, result)},

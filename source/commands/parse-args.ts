@@ -19,6 +19,8 @@ export type Flags = {
 	latencyMs?: number;
 	port?: number;
 	redis?: string;
+	results: boolean;
+	check: boolean;
 };
 
 export type ParsedArgs = {command: CommandName; args: string[]; flags: Flags};
@@ -110,7 +112,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 }
 
 function toFlags(given: readonly Given[]): Flags {
-	const flags: Record<string, unknown> = {plain: false, json: false, retryErrors: false, force: false};
+	const flags: Record<string, unknown> = {plain: false, json: false, retryErrors: false, force: false, results: false, check: false};
 	for (const {name, value} of given) flags[name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())] = value;
 	return flags as Flags;
 }

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {parseConfig, readApiKeys, readConfigFile} from '../config/load-config.js';
-import {loadSuite} from '../config/load-suite.js';
+import {loadSuite, suiteHash} from '../config/load-suite.js';
 import {InputError} from '../errors/input-error.js';
 import {modelMap, type Config} from '../config/schema.js';
 import type {TestCase} from '../engine/types.js';
@@ -29,29 +29,41 @@ export async function resumeCommand(runId: string | undefined, flags: ResumeFlag
 		}
 
 		const config = currentConfig(run);
-		const suite = loadSuite(run.suitePath);
-		const changes = [...modelChanges(run, config), ...suiteChanges(run, suite)];
+		// The suite is parsed only when it changed or the run has no test texts stored (from before schema 3):
+		// otherwise its tests are in the database already, and a hash of the file says it is the same.
+		const unchanged = suiteHash(run.suitePath) === run.suiteHash && store.hasTestTexts(run.id);
+		const suite = unchanged ? undefined : loadSuite(run.suitePath);
+		const changes = [...modelChanges(run, config), ...(suite ? suiteChanges(run, suite) : [])];
 		if (changes.length > 0 && !flags.force) {
 			throw new InputError(`run ${run.id} cannot be resumed as it is:\n${changes.map(change => `  - ${change}`).join('\n')}\nresume with --force to continue with the items that still exist`);
 		}
 
 		const runConfig = restrictToRun(config, run);
-		const runTests = new Set(run.testIds);
-		const tests = suite.tests.filter(test => runTests.has(test.id));
 		const apiKeys = readApiKeys(run.configPath, runConfig);
+		// A resume writes to this file for hours: damage found now is a message, found later a failed run.
+		store.requireIntact();
 		store.acquireLock(run.id);
+		let testIds = run.testIds;
+		if (suite) {
+			const runTests = new Set(run.testIds);
+			const tests = suite.tests.filter(test => runTests.has(test.id));
+			testIds = tests.map(test => test.id);
+			store.replaceTests(run.id, add => {
+				for (const test of tests) add(test);
+			});
+		}
+
 		if (changes.length > 0) {
 			// --force: the run is now what still exists, so its counts and reports stop waiting for the rest.
 			const models = new Set(Object.values(runConfig.providers).flatMap(provider => [...modelMap(provider.models).keys()]));
-			store.narrowRun(run.id, {models: run.models.filter(model => models.has(model.name)), testIds: tests.map(test => test.id)});
+			store.narrowRun(run.id, {models: run.models.filter(model => models.has(model.name)), testIds});
 		}
 
 		store.setRunStatus(run.id, 'running');
-		const testIds = new Set(tests.map(test => test.id));
-		const prior = store.results(run.id).filter(result => testIds.has(result.testId) && !(flags.retryErrors && result.status === 'errored'));
+		const items = store.pendingItems(run.id, {retryErrors: flags.retryErrors});
 		const connection = await connect(runConfig, apiKeys);
 		return await executeRun({
-			store, dbPath, runId: run.id, config: runConfig, suitePath: run.suitePath, tests, prior, connection, flags,
+			store, dbPath, runId: run.id, config: runConfig, suitePath: run.suitePath, items, connection, flags,
 			lanes: laneSpecs(runConfig, connection.clients, run.lanes),
 		});
 	} finally {

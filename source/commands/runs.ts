@@ -6,11 +6,17 @@ import {openStore} from '../store/index.js';
 import {defaults} from './defaults.js';
 
 /** `lanes runs`: every run in the database, newest first. */
-export async function runsCommand(flags: {db?: string; json: boolean}): Promise<number> {
+export async function runsCommand(flags: {db?: string; json: boolean; check?: boolean}): Promise<number> {
 	const dbPath = flags.db ?? defaults.db;
 	if (!existsSync(dbPath)) throw new InputError(`${dbPath}: no such database (run \`lanes run\` first, or name one with --db)`);
 	const store = openStore(dbPath, {readonly: true});
 	try {
+		// On request only: it reads every page, and listing must stay quick whatever the size of the file.
+		if (flags.check) {
+			store.requireIntact();
+			process.stderr.write(`${dbPath}: integrity check ok\n`);
+		}
+
 		const runs = store.listRuns();
 		if (flags.json) {
 			process.stdout.write(`${JSON.stringify(runs.map(run => ({...run, passRate: run.done === 0 ? null : run.passed / run.done})))}\n`);

@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import {closeSync, fstatSync, openSync, readFileSync, readSync} from 'node:fs';
 import {z} from 'zod';
 import {quote} from './quote.js';
 import {linearRegexProblem} from '../engine/linear-regex.js';
@@ -7,7 +8,7 @@ import {explainIssues, formatPath, parseOptions, type Problem} from './explain-i
 import {problemsError} from '../errors/input-error.js';
 import type {JsonSchema} from './json-schema-text.js';
 import {parseJson} from './json-text.js';
-import {readInput} from './read-input.js';
+import {inputError} from './read-input.js';
 import {utf8Text} from './utf8-text.js';
 
 /** One line of a suite file (JSONL). */
@@ -52,54 +53,168 @@ export type LoadedSuite = {
 
 let lineJsonSchema: JsonSchema | undefined;
 
+/** How far a suite read has got, for a progress line. */
+export type SuiteProgress = {path: string; bytesRead: number; totalBytes: number; tests: number};
+
+export type ReadSuiteOptions = {
+	/** Called about every `progressEveryMs` (default 500) while reading, after the first interval. */
+	onProgress?: (progress: SuiteProgress) => void;
+	progressEveryMs?: number;
+};
+
+/** What a full read found: the count and the ids in file order, and the hash of the bytes. */
+export type SuiteDigest = {path: string; testIds: string[]; hash: string};
+
+/** Bytes read at a time: a 1M-line suite never sits in memory whole. */
+const chunkBytes = 1 << 20;
+
 /**
- * Reads a JSONL suite: one test object a line, blank lines skipped. Throws InputError naming the file and
- * line of every problem (at most a handful shown): broken JSON, a wrong or unknown field, a duplicate id,
- * an invalid regular expression, no tests at all.
+ * Reads a JSONL suite line by line from disk, handing each valid test to `onTest` in file order, and returns
+ * its ids and hash. Throws InputError naming the file and line of every problem (at most a handful shown):
+ * broken JSON, a wrong or unknown field, a duplicate id, an invalid regular expression, no tests at all.
+ * Tests already handed over stay handed over: a caller storing them rolls back on the error.
  */
-export function loadSuite(path: string): LoadedSuite {
-	const bytes = readInput(path);
-	const lines = utf8Text(path, bytes).replace(/^\uFEFF/, '').split('\n');
-	const tests: TestCase[] = [];
+export function readSuite(path: string, onTest: (test: TestCase) => void, options: ReadSuiteOptions = {}): SuiteDigest {
+	let fd: number;
+	try {
+		fd = openSync(path, 'r');
+	} catch (error) {
+		throw inputError(path, error);
+	}
+
+	const hash = createHash('sha256');
 	const problems: string[] = [];
 	const lineOfId = new Map<string, number>();
-	lineJsonSchema ??= z.toJSONSchema(testLineSchema, {io: 'input', unrepresentable: 'any'}) as JsonSchema;
-	for (const [index, raw] of lines.entries()) {
-		const text = raw.replace(/\r$/, '');
-		const where = `${path}:${index + 1}`;
-		if (text.trim() === '') continue;
-		const parsed = parseJson(text);
-		if (!parsed.ok) {
-			problems.push(`${where}: invalid JSON (${parsed.error.reason} at column ${parsed.error.column})`);
-			continue;
+	const testIds: string[] = [];
+	// Strict: a lenient decoder would turn each bad byte into U+FFFD and send prompts the user never wrote.
+	const decoder = new TextDecoder('utf-8', {fatal: true});
+	const buffer = Buffer.allocUnsafe(chunkBytes);
+	const every = options.progressEveryMs ?? 500;
+	let lineNumber = 0;
+	let carry = '';
+	let first = true;
+	let bytesRead = 0;
+	let nextProgress = Date.now() + every;
+	const line = (raw: string) => {
+		lineNumber++;
+		const test = parseLine(raw.replace(/\r$/, ''), `${path}:${lineNumber}`, lineNumber, lineOfId, problems);
+		if (!test) return;
+		testIds.push(test.id);
+		if (problems.length === 0) onTest(test);
+	};
+
+	try {
+		const totalBytes = fstatSync(fd).size;
+		for (;;) {
+			let read: number;
+			try {
+				read = readSync(fd, buffer, 0, chunkBytes, null);
+			} catch (error) {
+				throw inputError(path, error);
+			}
+
+			if (read === 0) break;
+			bytesRead += read;
+			const bytes = buffer.subarray(0, read);
+			hash.update(bytes);
+			let text = carry + decode(path, () => decoder.decode(bytes, {stream: true}));
+			if (first) {
+				text = text.replace(/^\uFEFF/, '');
+				first = false;
+			}
+
+			const lines = text.split('\n');
+			carry = lines.pop()!;
+			for (const raw of lines) line(raw);
+			if (options.onProgress && Date.now() >= nextProgress) {
+				options.onProgress({path, bytesRead, totalBytes, tests: testIds.length});
+				nextProgress = Date.now() + every;
+			}
 		}
 
-		const result = testLineSchema.safeParse(parsed.value, parseOptions);
-		if (!result.success) {
-			problems.push(...explainIssues(result.error.issues, parsed.value, lineJsonSchema).map(problem => problemLine(where, problem)));
-			continue;
-		}
-
-		const line = result.data;
-		const first = lineOfId.get(line.id);
-		if (first !== undefined) {
-			problems.push(`${where}: duplicate id ${quote(line.id)} (first on line ${first})`);
-			continue;
-		}
-
-		lineOfId.set(line.id, index + 1);
-		tests.push({
-			id: line.id,
-			prompt: line.prompt,
-			match: line.match ?? 'exact',
-			...(line.expected === undefined ? {} : {expected: line.expected}),
-			...(line.system === undefined ? {} : {system: line.system}),
-		});
+		line(carry + decode(path, () => decoder.decode()));
+	} finally {
+		closeSync(fd);
 	}
 
 	if (problems.length > 0) throw problemsError(problems);
-	if (tests.length === 0) throw problemsError([`${path}: no tests (expected one JSON object a line, like {"id": "t0001", "prompt": "...", "expected": "..."})`]);
-	return {path, tests, hash: createHash('sha256').update(bytes).digest('hex')};
+	if (testIds.length === 0) throw problemsError([`${path}: no tests (expected one JSON object a line, like {"id": "t0001", "prompt": "...", "expected": "..."})`]);
+	return {path, testIds, hash: hash.digest('hex')};
+}
+
+/** sha256 of a suite file's bytes, read in chunks: whether a resumed run's suite is unchanged, without parsing it. */
+export function suiteHash(path: string): string {
+	let fd: number;
+	try {
+		fd = openSync(path, 'r');
+	} catch (error) {
+		throw inputError(path, error);
+	}
+
+	const hash = createHash('sha256');
+	const buffer = Buffer.allocUnsafe(chunkBytes);
+	try {
+		for (let read; (read = readSync(fd, buffer, 0, chunkBytes, null)) > 0;) hash.update(buffer.subarray(0, read));
+	} catch (error) {
+		throw inputError(path, error);
+	} finally {
+		closeSync(fd);
+	}
+
+	return hash.digest('hex');
+}
+
+/**
+ * Reads a JSONL suite into memory: one test object a line, blank lines skipped; see `readSuite` for the
+ * problems it reports. For suites that are small or needed whole; a run streams with `readSuite`.
+ */
+export function loadSuite(path: string): LoadedSuite {
+	const tests: TestCase[] = [];
+	const {hash} = readSuite(path, test => tests.push(test));
+	return {path, tests, hash};
+}
+
+/** One line as a test, or undefined (blank, or a problem pushed onto `problems`). */
+/** Decoded text, or the lines and columns of invalid UTF-8 in the file (read again whole: only on that error). */
+function decode(path: string, step: () => string): string {
+	try {
+		return step();
+	} catch {
+		utf8Text(path, readFileSync(path));
+		throw new Error(`${path}: invalid UTF-8`);
+	}
+}
+
+function parseLine(text: string, where: string, lineNumber: number, lineOfId: Map<string, number>, problems: string[]): TestCase | undefined {
+	if (text.trim() === '') return undefined;
+	const parsed = parseJson(text);
+	if (!parsed.ok) {
+		problems.push(`${where}: invalid JSON (${parsed.error.reason} at column ${parsed.error.column})`);
+		return undefined;
+	}
+
+	const result = testLineSchema.safeParse(parsed.value, parseOptions);
+	if (!result.success) {
+		lineJsonSchema ??= z.toJSONSchema(testLineSchema, {io: 'input', unrepresentable: 'any'}) as JsonSchema;
+		problems.push(...explainIssues(result.error.issues, parsed.value, lineJsonSchema).map(problem => problemLine(where, problem)));
+		return undefined;
+	}
+
+	const line = result.data;
+	const first = lineOfId.get(line.id);
+	if (first !== undefined) {
+		problems.push(`${where}: duplicate id ${quote(line.id)} (first on line ${first})`);
+		return undefined;
+	}
+
+	lineOfId.set(line.id, lineNumber);
+	return {
+		id: line.id,
+		prompt: line.prompt,
+		match: line.match ?? 'exact',
+		...(line.expected === undefined ? {} : {expected: line.expected}),
+		...(line.system === undefined ? {} : {system: line.system}),
+	};
 }
 
 /** `data/x.jsonl:17: "prompt": expected a non-empty string, got 42`. */

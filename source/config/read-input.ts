@@ -14,7 +14,12 @@ export function readInput(path: string): Buffer {
 	try {
 		return readFileSync(path);
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code ?? '';
-		throw new InputError(`${path}: cannot read file (${reasons[code] ?? (code || String(error))})`);
+		throw inputError(path, error);
 	}
+}
+
+/** The InputError for a file the user named that cannot be opened or read. */
+export function inputError(path: string, error: unknown): InputError {
+	const code = (error as NodeJS.ErrnoException).code ?? '';
+	return new InputError(`${path}: cannot read file (${reasons[code] ?? (code || String(error))})`);
 }

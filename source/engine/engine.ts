@@ -1,6 +1,7 @@
 import {setMaxListeners} from 'node:events';
 import {systemClock, type Clock} from './clock.js';
 import {Lane} from './lane.js';
+import {memoryItems, type PendingItems} from './pending-items.js';
 import type {
 	Counts, EngineControls, EngineEvent, EngineSnapshot, EngineView, ItemResult, LaneSpec, OperatorAction, RequestSettings,
 	ResultSink, RetrySettings, RunStatus, TestCase,
@@ -8,8 +9,11 @@ import type {
 
 export type EngineOptions = {
 	lanes: LaneSpec[];
-	tests: TestCase[];
-	/** Results that are already final (a resumed run): counted, not sent again. */
+	/** The run's pending items and final results, read in pages (the store's `pendingItems`). Without it, `tests` and `prior`. */
+	items?: PendingItems;
+	/** The tests, in memory (tests, benches): used when `items` is not given. */
+	tests?: TestCase[];
+	/** Results that are already final (a resumed run): counted, not sent again. With `tests` only. */
 	prior?: ItemResult[];
 	request: RequestSettings;
 	retry: RetrySettings;
@@ -19,8 +23,6 @@ export type EngineOptions = {
 	wallNow?: () => number;
 	random?: () => number;
 };
-
-const itemKey = (model: string, testId: string) => `${model}\u0000${testId}`;
 
 /**
  * Runs every lane at once and reports through typed events. Plain TypeScript: the TUI, the plain
@@ -50,15 +52,7 @@ export class Engine implements EngineControls, EngineView {
 		setMaxListeners(0, this.#abort.signal);
 		this.#clock = options.clock ?? systemClock;
 		this.#wallNow = options.wallNow ?? Date.now;
-		const done = new Map<string, ItemResult[]>();
-		const final = new Set<string>();
-		for (const result of options.prior ?? []) {
-			final.add(itemKey(result.model, result.testId));
-			const list = done.get(result.provider) ?? [];
-			list.push(result);
-			done.set(result.provider, list);
-		}
-
+		const items = options.items ?? memoryItems(options.tests ?? [], options.prior);
 		const context = {
 			clock: this.#clock,
 			wallNow: this.#wallNow,
@@ -77,14 +71,7 @@ export class Engine implements EngineControls, EngineView {
 				this.#fail(error);
 			},
 		};
-		this.#lanes = options.lanes.map(spec => {
-			const pending = spec.models.flatMap(model => options.tests
-				.filter(test => !final.has(itemKey(model.name, test.id)))
-				.map(test => ({model, test})));
-			const modelNames = new Set(spec.models.map(model => model.name));
-			const prior = (done.get(spec.name) ?? []).filter(result => modelNames.has(result.model));
-			return new Lane(spec, pending, prior, context);
-		});
+		this.#lanes = options.lanes.map(spec => new Lane(spec, items, context));
 		this.#byName = new Map(this.#lanes.map(lane => [lane.name, lane]));
 	}
 

@@ -14,10 +14,11 @@ import {embeddedBudget, type SharedBudget, type SharedChange} from './shared/sha
 import {overloadCause} from './overload-cause.js';
 import {retryStep} from './retry-policy.js';
 import type {
-	EngineEvent, ItemResult, LaneSettingValues, LaneSnapshot, LaneSpec, LaneState, ModelSpec, RequestSettings, ResultSink,
-	RetrySettings, TestCase,
+	EngineEvent, ItemResult, LaneSettingValues, LaneSnapshot, LaneSpec, LaneState, RequestSettings, ResultSink,
+	RetrySettings,
 } from './types.js';
 import {WakeTimer} from './wake-timer.js';
+import type {PendingItems} from './pending-items.js';
 import {WorkQueue, type WorkItem} from './work-queue.js';
 
 /** What a lane shares with its engine. */
@@ -96,15 +97,16 @@ export class Lane {
 	#retries = 0;
 	#outageFailures = 0;
 
-	constructor(spec: LaneSpec, items: Array<{model: ModelSpec; test: TestCase}>, prior: readonly ItemResult[], context: LaneContext) {
+	/** `items` holds the run's pending items and final results: the lane reads its models' share in pages. */
+	constructor(spec: LaneSpec, items: PendingItems, context: LaneContext) {
 		this.name = spec.name;
 		this.#spec = spec;
 		this.#context = context;
 		this.#adaptive = spec.adaptive;
 		this.#operatorPaused = spec.paused ?? false;
 		this.#queue = new WorkQueue(spec.models, items, spec.batch?.size, context.request.maxTokens);
-		for (const result of prior) this.#counts[result.status]++;
-		this.#priorCount = prior.length;
+		this.#counts = items.priorCounts(spec.models.map(model => model.name));
+		this.#priorCount = this.#counts.passed + this.#counts.failed + this.#counts.errored;
 		this.#limit = this.#makeLimit(spec.adaptive, spec.concurrency, spec.minConcurrency, spec.maxConcurrency);
 		this.#gate = pLimit(this.#limit.limit);
 		this.#pacer = new Pacer(context.clock, {qps: spec.qps, tpm: spec.tpm});

@@ -1,4 +1,5 @@
 import {estimateTokens} from '../providers/token-estimate.js';
+import type {PendingItems} from './pending-items.js';
 import type {ModelSpec, TestCase} from './types.js';
 
 /** One (model, test) on its way to a final result. */
@@ -15,30 +16,49 @@ export type WorkItem = {
 	tokens: number;
 };
 
-type Cohort = {models: string[]; items: WorkItem[]; head: number};
+/** Items a page holds at most: enough that reading costs little per item, few enough that memory stays flat. */
+const pageItems = 512;
+
+type Cohort = {
+	models: ModelSpec[];
+	names: string[];
+	/** Read from the source, not yet taken; `head` is the next one. */
+	page: WorkItem[];
+	head: number;
+	/** The first test position not read yet. */
+	position: number;
+};
 
 /**
  * A lane's pending items in dispatch order. Models are interleaved (test 1 of every model, then test 2 …)
  * so they progress together; with a batch size, models run in cohorts of that many, one cohort at a time.
  * Items to send again (after a 429, a retry delay or an abort) go before the rest.
+ *
+ * Items are read from `PendingItems` a page at a time, so a lane holds at most a page plus what is in flight
+ * or waiting to go again, however many items the run has.
  */
 export class WorkQueue {
 	readonly total: number;
+	readonly #source: PendingItems;
+	readonly #maxTokens: number;
 	readonly #cohorts: Cohort[];
 	#current = 0;
 	#completed = 0;
 	readonly #again: WorkItem[] = [];
 
-	constructor(models: readonly ModelSpec[], pending: ReadonlyArray<{model: ModelSpec; test: TestCase}>, batchSize?: number, maxTokens = 0) {
-		const groups: ModelSpec[][] = [];
+	constructor(models: readonly ModelSpec[], source: PendingItems, batchSize?: number, maxTokens = 0) {
+		this.#source = source;
+		this.#maxTokens = maxTokens;
 		const size = batchSize ?? models.length;
-		for (let i = 0; i < models.length; i += size) groups.push(models.slice(i, i + size));
-		const byModel = new Map<string, WorkItem[]>(models.map(model => [model.name, []]));
-		for (const {model, test} of pending) byModel.get(model.name)?.push({model, test, attempts: 0, rateLimits: 0, outageFailures: 0, tokens: estimateTokens({...test, maxTokens})});
-		this.#cohorts = groups
-			.map(group => ({models: group.map(model => model.name), items: interleave(group.map(model => byModel.get(model.name)!)), head: 0}))
-			.filter(cohort => cohort.items.length > 0);
-		this.total = this.#cohorts.reduce((sum, cohort) => sum + cohort.items.length, 0);
+		const cohorts: Array<Cohort & {count: number}> = [];
+		for (let i = 0; i < models.length; i += size) {
+			const group = models.slice(i, i + size);
+			const names = group.map(model => model.name);
+			cohorts.push({models: group, names, page: [], head: 0, position: 0, count: source.count(names)});
+		}
+
+		this.#cohorts = cohorts.filter(cohort => cohort.count > 0);
+		this.total = cohorts.reduce((sum, cohort) => sum + cohort.count, 0);
 	}
 
 	/** Items without a final result. */
@@ -60,24 +80,21 @@ export class WorkQueue {
 	}
 
 	cohortModels(): string[] {
-		return this.#cohorts[this.#current]?.models ?? [];
+		return this.#cohorts[this.#current]?.names ?? [];
 	}
 
 	hasReady(): boolean {
 		if (this.#again.length > 0) return true;
 		const cohort = this.#cohorts[this.#current];
-		return cohort !== undefined && cohort.head < cohort.items.length;
+		return cohort !== undefined && this.#fill(cohort);
 	}
 
 	next(): WorkItem | undefined {
 		const again = this.#again.pop();
 		if (again) return again;
 		const cohort = this.#cohorts[this.#current];
-		if (!cohort || cohort.head >= cohort.items.length) return undefined;
-		const item = cohort.items[cohort.head]!;
-		// Drop the reference so a long run does not keep every sent item alive.
-		cohort.items[cohort.head++] = undefined as unknown as WorkItem;
-		return item;
+		if (!cohort || !this.#fill(cohort)) return undefined;
+		return cohort.page[cohort.head++];
 	}
 
 	/** The item goes out again before anything else. */
@@ -101,18 +118,31 @@ export class WorkQueue {
 		this.#current++;
 		return true;
 	}
-}
 
-function interleave(lists: WorkItem[][]): WorkItem[] {
-	const out: WorkItem[] = [];
-	// A reduce, not Math.max(...): spreading one argument per model overflows the stack at about 150k models.
-	const longest = lists.reduce((most, list) => Math.max(most, list.length), 0);
-	for (let i = 0; i < longest; i++) {
-		for (const list of lists) {
-			const item = list[i];
-			if (item) out.push(item);
+	/** True when the cohort has an item to take, reading the next page if the current one is used up. */
+	#fill(cohort: Cohort): boolean {
+		if (cohort.head < cohort.page.length) return true;
+		const testCount = this.#source.testCount;
+		// A window of tests that would fill a page; it doubles over stretches already done (a resumed run).
+		let span = Math.max(1, Math.ceil(pageItems / cohort.names.length));
+		while (cohort.position < testCount) {
+			const to = Math.min(testCount, cohort.position + span);
+			const pending = this.#source.read(cohort.names, cohort.position, to);
+			cohort.position = to;
+			if (pending.length > 0) {
+				cohort.page = pending.map(({model, test}) => {
+					const spec = cohort.models[model]!;
+					return {model: spec, test, attempts: 0, rateLimits: 0, outageFailures: 0, tokens: estimateTokens({...test, maxTokens: this.#maxTokens})};
+				});
+				cohort.head = 0;
+				return true;
+			}
+
+			span = Math.min(span * 2, 1 << 16);
 		}
-	}
 
-	return out;
+		cohort.page = [];
+		cohort.head = 0;
+		return false;
+	}
 }

@@ -6,6 +6,7 @@ export type {
 	CreateRunInput,
 	LaneSettings,
 	LatencyStats,
+	ModelStats,
 	ProviderStats,
 	RunListRow,
 	RunModel,

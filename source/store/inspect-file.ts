@@ -1,9 +1,8 @@
-import {existsSync, readFileSync, rmSync} from 'node:fs';
+import {readFileSync, statSync} from 'node:fs';
 import Database from 'better-sqlite3';
 import {InputError} from '../errors/input-error.js';
-import {wrapError} from './database-error.js';
 import {LANES_APPLICATION_ID, newerSchemaError} from './migrations.js';
-import {readSqliteHeader} from './sqlite-header.js';
+import {readSqliteHeader, type SqliteHeader} from './sqlite-header.js';
 
 /** Above this size a foreign file is refused without listing its tables (listing reads it into memory). */
 const listTablesUpTo = 64 * 1024 * 1024;
@@ -39,39 +38,28 @@ export function inspectExistingFile(path: string, size: number, knownVersion: nu
 		}
 	}
 
-	quickCheck(path, file);
+	checkLength(path, file, header, size);
 }
 
 /**
- * `PRAGMA quick_check` on a read-only connection: catches truncation and broken pages before we write.
- * It reads every page once, which costs a moment on a database of hundreds of megabytes.
+ * The one check cheap enough for every open: a file shorter than its header says was cut off (a copy that
+ * stopped, a full disk). Damage inside the pages is found by `Store.checkIntegrity`, which reads every page:
+ * before a resume writes, and on request (`lanes runs --check`), not on every open of a large database.
  */
-function quickCheck(path: string, file: string): void {
-	// A read-only connection to a WAL database creates -wal and -shm files it cannot remove; on refusal we
-	// remove the ones we caused, so a refused file is left exactly as we found it.
-	const sidecars = ['-wal', '-shm'].map(suffix => file + suffix).filter(sidecar => !existsSync(sidecar));
-	let problems: string[];
-	try {
-		const db = new Database(file, {readonly: true, fileMustExist: true});
-		try {
-			problems = db
-				.prepare<[], {quick_check: string}>('PRAGMA quick_check(5)')
-				.all()
-				.map(row => row.quick_check)
-				.filter(message => message !== 'ok');
-		} finally {
-			db.close();
-		}
-	} catch (error) {
-		for (const sidecar of sidecars) rmSync(sidecar, {force: true});
-		// Busy, permission and I/O errors say nothing about the file's health: report them as they are.
-		if (!isCorruption(error)) throw wrapError(path, 'checking the database', error);
-		problems = [(error as Error).message];
-	}
+function checkLength(path: string, file: string, header: SqliteHeader, size: number): void {
+	const expected = header.pageCount * header.pageSize;
+	if (size >= expected) return;
+	// Pages still in the write-ahead log (a checkpoint the disk filling up cut short) are not lost: SQLite reads them there.
+	if (statSize(`${file}-wal`) > 0) return;
+	throw new InputError(`${path} is damaged (the file has ${Math.floor(size / header.pageSize)} of its ${header.pageCount} pages); restore it from a backup or use another --db`);
+}
 
-	if (problems.length === 0) return;
-	for (const sidecar of sidecars) rmSync(sidecar, {force: true});
-	throw new InputError(`${path} is damaged (${problems.join('; ')}); restore it from a backup or use another --db`);
+function statSize(file: string): number {
+	try {
+		return statSync(file).size;
+	} catch {
+		return 0;
+	}
 }
 
 /** Table names of a SQLite file, read from an in-memory copy so nothing is created next to the file. */
@@ -94,7 +82,8 @@ function tablesOfCopy(path: string, wal: boolean): string[] | undefined {
 	}
 }
 
-function isCorruption(error: unknown): boolean {
+/** SQLite's own word that a file is damaged, as opposed to busy, permission or I/O errors. */
+export function isCorruption(error: unknown): boolean {
 	const code = (error as {code?: unknown} | undefined)?.code;
 	return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB'));
 }

@@ -8,7 +8,7 @@ export type Migration = {readonly version: number; readonly description: string;
 export const LANES_APPLICATION_ID = 0x6c_61_6e_65;
 
 /** The tables a current lanes database must have. */
-export const LANES_TABLES = ['runs', 'run_lanes', 'results', 'attempts', 'events', 'run_locks'] as const;
+export const LANES_TABLES = ['runs', 'run_lanes', 'run_tests', 'results', 'attempts', 'events', 'run_locks'] as const;
 
 const initialSchema = `
 -- One row per run. JSON columns hold what the run was started with, for the audit trail and for resuming.
@@ -157,10 +157,38 @@ ALTER TABLE events_new RENAME TO events;
 CREATE INDEX events_by_run ON events (run_id, at);
 `;
 
+// The database is the queue: a run's tests live next to its results, so pending items are read in pages
+// (tests by position, minus final results) instead of being held in memory. Runs from before keep their ids
+// only (prompt NULL): a resume reads the texts from the suite file again. Finished runs cache their counts,
+// so listing runs never scans their results.
+const runTests = `
+CREATE TABLE run_tests (
+	run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	-- Suite order; gaps are allowed (a resume --force keeps the positions of the tests that remain).
+	position INTEGER NOT NULL,
+	id TEXT NOT NULL,
+	-- NULL only for runs created before schema 3, until a resume stores the texts.
+	prompt TEXT,
+	expected TEXT,
+	match TEXT NOT NULL,
+	system TEXT
+) STRICT;
+CREATE UNIQUE INDEX run_tests_by_position ON run_tests (run_id, position);
+CREATE UNIQUE INDEX run_tests_by_id ON run_tests (run_id, id);
+INSERT INTO run_tests (run_id, position, id, match)
+	SELECT runs.id, CAST(ids.key AS INTEGER), ids.value, 'exact' FROM runs, json_each(runs.test_ids_json) AS ids;
+
+ALTER TABLE runs ADD COLUMN done_count INTEGER;
+ALTER TABLE runs ADD COLUMN passed_count INTEGER;
+ALTER TABLE runs ADD COLUMN failed_count INTEGER;
+ALTER TABLE runs ADD COLUMN errored_count INTEGER;
+`;
+
 /** Every schema step, in order. */
 export const MIGRATIONS: readonly Migration[] = [
 	{version: 1, description: 'runs, lanes, results, attempts, events and locks', sql: initialSchema},
 	{version: 2, description: 'outage and unreachable failures, outage events', sql: outageClasses},
+	{version: 3, description: 'the tests of each run (the queue), cached counts of finished runs', sql: runTests},
 ];
 
 /** The schema version a list of migrations leads to. */

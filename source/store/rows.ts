@@ -1,4 +1,4 @@
-import type {AttemptRecord, EngineEvent, ItemResult} from '../engine/types.js';
+import type {AttemptRecord, EngineEvent, ItemResult, TestCase} from '../engine/types.js';
 import type {ErrorClass} from '../providers/types.js';
 import type {LaneSettings, RunListRow, StoredRunStatus} from './types.js';
 
@@ -209,3 +209,23 @@ export type LockRow = {run_id: string; pid: number; hostname: string; acquired_a
 
 /** A row of the provider statistics query. */
 export type ProviderStatsRow = {provider: string; requests: number; rate_limited: number; retries: number; outage_failures: number; transient_failures: number; first_at: number; last_at: number};
+
+/** A `run_tests` row as a page reads it. */
+export type TestRow = {id: string; prompt: string | null; expected: string | null; match: string; system: string | null};
+
+/** Results of one model with one status, and their tokens. */
+export type ModelStatsRow = {model: string; status: ItemResult['status']; count: number; prompt_tokens: number; completion_tokens: number};
+
+/** A stored test as the engine's TestCase; absent fields stay absent. */
+export function testFromRow(row: TestRow): TestCase {
+	if (row.prompt === null) throw new Error(`test ${row.id} has no stored prompt (a run from before schema 3 that was not resumed)`);
+	const test: TestCase = {id: row.id, prompt: row.prompt, match: row.match as TestCase['match']};
+	if (row.expected !== null) test.expected = row.expected;
+	if (row.system !== null) test.system = row.system;
+	return test;
+}
+
+/** `insertTest` values of a test at a position. */
+export function testValues(runId: string, position: number, test: TestCase): [string, number, string, string, string | null, string, string | null] {
+	return [runId, position, test.id, test.prompt, orNull(test.expected), test.match, orNull(test.system)];
+}

@@ -1,16 +1,20 @@
 import type Database from 'better-sqlite3';
 import {InputError} from '../errors/input-error.js';
-import type {AttemptRecord, EngineEvent, ItemResult} from '../engine/types.js';
+import type {PendingItems} from '../engine/pending-items.js';
+import type {AttemptRecord, EngineEvent, ItemResult, TestCase} from '../engine/types.js';
 import {DatabaseError, withPath, wrapError} from './database-error.js';
 import {HEARTBEAT_INTERVAL_MS, holderIsLive, lockHeldMessage, thisProcess} from './lock.js';
+import {isCorruption} from './inspect-file.js';
 import {openDatabase} from './open-database.js';
 import {readLatencyStats, readProviderStats, readRun} from './queries.js';
-import {attemptValues, eventParams, laneParams, resultFromRow, resultValues, runListRow} from './rows.js';
+import {readModelStats} from './model-stats.js';
+import {storedPendingItems} from './pending-items.js';
+import {attemptValues, eventParams, laneParams, resultFromRow, resultValues, runListRow, testValues} from './rows.js';
 import {itemKey} from './run-id.js';
 import {isStorageFull} from './storage-errors.js';
 import {configToJson} from './sanitize-config.js';
 import {prepareStatements, type Statements} from './statements.js';
-import type {CreateRunInput, LaneSettings, LatencyStats, ProviderStats, RunListRow, RunModel, RunRecord, StoreOptions, StoredRunStatus} from './types.js';
+import type {CreateRunInput, LaneSettings, LatencyStats, ModelStats, ProviderStats, RunListRow, RunModel, RunRecord, StoreOptions, StoredRunStatus} from './types.js';
 import {WriteBuffer} from './write-buffer.js';
 
 const runStatuses = new Set<string>(['running', 'completed', 'interrupted', 'incomplete']);
@@ -50,8 +54,13 @@ export class Store {
 		if (!this.readonly) process.on('exit', this.onExit);
 	}
 
-	/** Records a new run (status `running`) with its lanes in display order. */
-	createRun(input: CreateRunInput): void {
+	/**
+	 * Records a new run (status `running`) with its lanes in display order and its tests: `tests` hands each
+	 * one to `add` in suite order (a suite read streaming from disk); without it only `input.testIds` are
+	 * stored, without texts. One transaction: a run exists with all its tests or not at all, and whatever
+	 * `tests` throws rolls it back and is rethrown.
+	 */
+	createRun(input: CreateRunInput, tests?: (add: (test: TestCase) => void) => void): void {
 		this.writable('creating a run');
 		withPath(this.path, `creating run ${input.id}`, () => {
 			this.db.transaction(() => {
@@ -67,9 +76,83 @@ export class Store {
 					itemCount: input.models.length * input.testIds.length,
 				});
 				input.lanes.forEach((lane, position) => this.statements.saveLane.run(laneParams(input.id, lane, position)));
+				if (tests) this.insertTests(input.id, tests);
+				else input.testIds.forEach((id, position) => this.statements.insertTestId.run(input.id, position, id));
 			})();
 		});
 		this.knownRuns.add(input.id);
+	}
+
+	/**
+	 * Replaces the tests stored for a run (a resume that reads the suite again: texts of a run from before
+	 * schema 3, or `--force` after the suite changed). One transaction, as in `createRun`.
+	 */
+	replaceTests(runId: string, tests: (add: (test: TestCase) => void) => void): void {
+		const doing = `storing the tests of run ${runId}`;
+		this.writable(doing);
+		this.requireRun(runId, doing);
+		withPath(this.path, doing, () => {
+			this.db.transaction(() => {
+				this.statements.deleteTests.run(runId);
+				this.insertTests(runId, tests);
+			})();
+		});
+	}
+
+	/** True when every test of the run has its text stored (runs from before schema 3 have ids only). */
+	hasTestTexts(runId: string): boolean {
+		return withPath(this.path, `reading the tests of run ${runId}`, () => {
+			const extent = this.statements.testExtent.get(runId)!;
+			return extent.tests > 0 && extent.missing === 0;
+		});
+	}
+
+	/**
+	 * The run's pending items, read from the database in pages as lanes need them (see `storedPendingItems`),
+	 * and its final results counted per model. With `retryErrors`, errored items are pending again.
+	 */
+	pendingItems(runId: string, options: {retryErrors: boolean}): PendingItems {
+		return withPath(this.path, `reading the pending items of run ${runId}`, () => {
+			const items = storedPendingItems(this.statements, runId, options);
+			// Reads later, as the lanes go: their errors name the database as well.
+			return {...items, read: (models, from, to) => withPath(this.path, `reading pending items of run ${runId}`, () => items.read(models, from, to))};
+		});
+	}
+
+	/** Per model: results per status, tokens, p50 / p95 latency; computed by the database. */
+	modelStats(runId: string): Map<string, ModelStats> {
+		return withPath(this.path, `reading the model statistics of run ${runId}`, () => readModelStats(this.statements, runId));
+	}
+
+	/** The results of the run's tests one at a time, in the order they were first recorded: for exports that stream. */
+	*eachResult(runId: string): Generator<ItemResult> {
+		const rows = withPath(this.path, `reading the results of run ${runId}`, () => this.statements.resultsInRun.iterate({runId}));
+		for (const row of rows) yield resultFromRow(row);
+	}
+
+	/**
+	 * `PRAGMA quick_check`: reads every page, so it costs time on a large database; run where damage would
+	 * do harm (before a resume writes) and on request. Returns the problems found (none: an empty list).
+	 */
+	checkIntegrity(): string[] {
+		return withPath(this.path, 'checking the database', () => {
+			try {
+				return this.db
+					.prepare<[], {quick_check: string}>('PRAGMA quick_check(5)')
+					.all()
+					.map(row => row.quick_check)
+					.filter(message => message !== 'ok');
+			} catch (error) {
+				if (isCorruption(error)) return [(error as Error).message];
+				throw error;
+			}
+		});
+	}
+
+	/** Throws an InputError naming the damage when `checkIntegrity` finds any. */
+	requireIntact(): void {
+		const problems = this.checkIntegrity();
+		if (problems.length > 0) throw new InputError(`${this.path} is damaged (${problems.join('; ')}); restore it from a backup or use another --db`);
 	}
 
 	/** The run with its JSON fields parsed and its lanes, or undefined if there is none with this id. */
@@ -91,7 +174,8 @@ export class Store {
 	 */
 	listRuns(): RunListRow[] {
 		return withPath(this.path, 'listing runs', () => this.statements.listRuns.all().map(row => {
-			const counts = this.statements.runCounts.get({runId: row.id, models: row.models_json, testIds: row.test_ids_json})!;
+			const cached = row.status !== 'running' && row.done !== null && row.passed !== null && row.failed !== null && row.errored !== null;
+			const counts = cached ? {done: row.done!, passed: row.passed!, failed: row.failed!, errored: row.errored!} : this.statements.runCounts.get({runId: row.id, models: row.models_json})!;
 			const run = runListRow({...row, ...counts});
 			if (run.status !== 'running') return run;
 			const lock = this.statements.getLock.get(run.id);
@@ -150,9 +234,18 @@ export class Store {
 		withPath(this.path, doing, () => {
 			this.buffer.flush();
 			const endedAtMs = endedAt === undefined ? null : Math.round(endedAt);
-			if (this.statements.setRunStatus.run({id: runId, status, endedAt: endedAtMs}).changes === 0) {
-				throw new DatabaseError(this.path, `${doing}: there is no such run`);
-			}
+			this.db.transaction(() => {
+				if (this.statements.setRunStatus.run({id: runId, status, endedAt: endedAtMs}).changes === 0) {
+					throw new DatabaseError(this.path, `${doing}: there is no such run`);
+				}
+
+				// A run that is no longer running keeps its counts on its row, so `lanes runs` never counts it again.
+				const models = status === 'running' ? undefined : this.statements.getRun.get(runId)?.models_json;
+				const counts = models === undefined ? undefined : this.statements.runCounts.get({runId, models});
+				this.statements.cacheCounts.run({
+					id: runId, done: counts?.done ?? null, passed: counts?.passed ?? null, failed: counts?.failed ?? null, errored: counts?.errored ?? null,
+				});
+			})();
 		});
 	}
 
@@ -163,12 +256,14 @@ export class Store {
 	narrowRun(runId: string, scope: {models: RunModel[]; testIds: string[]}): void {
 		const doing = `narrowing run ${runId}`;
 		this.writable(doing);
-		withPath(this.path, doing, () => {
+		withPath(this.path, doing, () => this.db.transaction(() => {
+			const testIds = JSON.stringify(scope.testIds);
 			const changes = this.statements.narrowRun.run({
-				id: runId, models: JSON.stringify(scope.models), testIds: JSON.stringify(scope.testIds), itemCount: scope.models.length * scope.testIds.length,
+				id: runId, models: JSON.stringify(scope.models), testIds, itemCount: scope.models.length * scope.testIds.length,
 			}).changes;
 			if (changes === 0) throw new DatabaseError(this.path, `${doing}: there is no such run`);
-		});
+			this.statements.narrowTests.run({id: runId, testIds});
+		})());
 	}
 
 	/** The run's final results, in the order they were first recorded. */
@@ -250,6 +345,13 @@ export class Store {
 		});
 		this.heldLocks.delete(runId);
 		if (this.heldLocks.size === 0) this.stopHeartbeats();
+	}
+
+	private insertTests(runId: string, tests: (add: (test: TestCase) => void) => void): void {
+		let position = 0;
+		tests(test => {
+			this.statements.insertTest.run(...testValues(runId, position++, test));
+		});
 	}
 
 	/** Writes what waits, releases this store's locks and closes the database. Safe to call twice. */

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import type {AttemptValues, EventParams, LaneParams, LaneRow, LockRow, ProviderStatsRow, ResultRow, ResultValues, RunListDbRow, RunRow} from './rows.js';
+import type {
+	AttemptValues, EventParams, LaneParams, LaneRow, LockRow, ModelStatsRow, ProviderStatsRow, ResultRow, ResultValues, RunListDbRow, RunRow, TestRow,
+} from './rows.js';
 
 const resultColumns = 'model, test_id, provider, status, answer, latency_ms, attempts, prompt_tokens, completion_tokens, error_class, error_message, finished_at';
 
@@ -40,20 +42,24 @@ export function prepareStatements(db: Database.Database) {
 			SELECT lane, concurrency, min_concurrency, max_concurrency, adaptive, paused, qps FROM run_lanes WHERE run_id = ? ORDER BY position`),
 		latestUnfinishedRun: db.prepare<[], {id: string}>(`
 			SELECT id FROM runs WHERE status <> 'completed' ORDER BY started_at DESC, id DESC LIMIT 1`),
-		listRuns: db.prepare<[], Omit<RunListDbRow, 'done' | 'passed' | 'failed' | 'errored'> & {models_json: string; test_ids_json: string}>(`
-			SELECT id, started_at, ended_at, status, item_count, models_json, test_ids_json FROM runs
-			ORDER BY started_at DESC, id DESC`),
+		// A finished run's counts are cached on the row (see cacheCounts): listing never scans their results.
+		listRuns: db.prepare<[], Omit<RunListDbRow, 'done' | 'passed' | 'failed' | 'errored'> & {
+			models_json: string; done: number | null; passed: number | null; failed: number | null; errored: number | null;
+		}>(`
+			SELECT id, started_at, ended_at, status, item_count, models_json,
+				done_count AS done, passed_count AS passed, failed_count AS failed, errored_count AS errored
+			FROM runs ORDER BY started_at DESC, id DESC`),
 		// Only the run's own items count: a resume with --force may have narrowed it, and the results of the
 		// items it dropped stay for the record. The scope is bound, so each list is read once, not per row.
-		runCounts: db.prepare<{runId: string; models: string; testIds: string}, Pick<RunListDbRow, 'done' | 'passed' | 'failed' | 'errored'>>(`
+		runCounts: db.prepare<{runId: string; models: string}, Pick<RunListDbRow, 'done' | 'passed' | 'failed' | 'errored'>>(`
 			SELECT COUNT(*) AS done,
 				COUNT(CASE status WHEN 'passed' THEN 1 END) AS passed,
 				COUNT(CASE status WHEN 'failed' THEN 1 END) AS failed,
 				COUNT(CASE status WHEN 'errored' THEN 1 END) AS errored
-			FROM results
-			WHERE run_id = @runId
-				AND test_id IN (SELECT value FROM json_each(@testIds))
-				AND model IN (SELECT json_extract(value, '$.name') FROM json_each(@models))`),
+			FROM results AS r
+			WHERE r.run_id = @runId
+				AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = @runId AND t.id = r.test_id)
+				AND r.model IN (SELECT json_extract(value, '$.name') FROM json_each(@models))`),
 		narrowRun: db.prepare<{id: string; models: string; testIds: string; itemCount: number}>(`
 			UPDATE runs SET models_json = @models, test_ids_json = @testIds, item_count = @itemCount WHERE id = @id`),
 		results: db.prepare<[string], ResultRow>(`SELECT ${resultColumns} FROM results WHERE run_id = ? ORDER BY finished_at, model, test_id`),
@@ -83,6 +89,52 @@ export function prepareStatements(db: Database.Database) {
 			WHERE results.run_id IN (SELECT id FROM runs ORDER BY started_at DESC LIMIT @runs)
 				AND results.status <> 'errored' AND results.latency_ms IS NOT NULL
 				AND coalesce(json_extract(runs.config_json, '$.providers."' || results.provider || '".type'), '') <> 'simulated'`),
+
+		insertTest: db.prepare<[runId: string, position: number, id: string, prompt: string, expected: string | null, match: string, system: string | null]>(`
+			INSERT INTO run_tests (run_id, position, id, prompt, expected, match, system) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		insertTestId: db.prepare<[runId: string, position: number, id: string]>(`
+			INSERT INTO run_tests (run_id, position, id, match) VALUES (?, ?, ?, 'exact')`),
+		narrowTests: db.prepare<{id: string; testIds: string}>(`
+			DELETE FROM run_tests WHERE run_id = @id AND id NOT IN (SELECT value FROM json_each(@testIds))`),
+		deleteTests: db.prepare<[string]>('DELETE FROM run_tests WHERE run_id = ?'),
+		testExtent: db.prepare<[string], {tests: number; end: number; missing: number}>(`
+			SELECT COUNT(*) AS tests, COALESCE(MAX(position) + 1, 0) AS end, COUNT(*) - COUNT(prompt) AS missing FROM run_tests WHERE run_id = ?`),
+		// One window of positions at a time, crossed with the cohort's models in their order: the sort is of one
+		// page, and each item's final result is looked up through the results primary key.
+		pendingPage: db.prepare<{runId: string; models: string; from: number; to: number; retryErrors: 0 | 1}, TestRow & {model: number}>(`
+			SELECT CAST(m.key AS INTEGER) AS model, t.id, t.prompt, t.expected, t.match, t.system
+			FROM run_tests AS t, json_each(@models) AS m
+			WHERE t.run_id = @runId AND t.position >= @from AND t.position < @to
+				AND NOT EXISTS (SELECT 1 FROM results AS r WHERE r.run_id = @runId AND r.model = m.value AND r.test_id = t.id
+					AND (r.status <> 'errored' OR @retryErrors = 0))
+			ORDER BY t.position, m.key`),
+		// Results of the run's own tests only: a resume --force may have dropped some, and theirs stay for the record.
+		modelStats: db.prepare<{runId: string}, ModelStatsRow>(`
+			SELECT r.model, r.status, COUNT(*) AS count, COALESCE(SUM(r.prompt_tokens), 0) AS prompt_tokens,
+				COALESCE(SUM(r.completion_tokens), 0) AS completion_tokens
+			FROM results AS r
+			WHERE r.run_id = @runId AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = @runId AND t.id = r.test_id)
+			GROUP BY r.model, r.status`),
+		// Nearest-rank percentiles of answered results per model, ranked by a window function: SQLite sorts
+		// (spilling to disk when large), so no list of latencies is ever held here.
+		latencyPercentiles: db.prepare<{runId: string}, {model: string; p50: number; p95: number}>(`
+			SELECT model,
+				MAX(CASE WHEN rank = MAX(1, (50 * n + 99) / 100) THEN latency_ms END) AS p50,
+				MAX(CASE WHEN rank = MAX(1, (95 * n + 99) / 100) THEN latency_ms END) AS p95
+			FROM (
+				SELECT r.model, r.latency_ms, ROW_NUMBER() OVER (PARTITION BY r.model ORDER BY r.latency_ms) AS rank,
+					COUNT(*) OVER (PARTITION BY r.model) AS n
+				FROM results AS r
+				WHERE r.run_id = @runId AND r.status <> 'errored' AND r.latency_ms IS NOT NULL
+					AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = @runId AND t.id = r.test_id)
+			)
+			GROUP BY model`),
+		resultsInRun: db.prepare<{runId: string}, ResultRow>(`
+			SELECT ${resultColumns} FROM results AS r
+			WHERE r.run_id = @runId AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = @runId AND t.id = r.test_id)
+			ORDER BY finished_at, model, test_id`),
+		cacheCounts: db.prepare<{id: string; done: number | null; passed: number | null; failed: number | null; errored: number | null}>(`
+			UPDATE runs SET done_count = @done, passed_count = @passed, failed_count = @failed, errored_count = @errored WHERE id = @id`),
 
 		getLock: db.prepare<[string], LockRow>('SELECT * FROM run_locks WHERE run_id = ?'),
 		takeLock: db.prepare<{runId: string; pid: number; hostname: string; now: number}>(`

@@ -68,6 +68,18 @@ export type ProviderStats = {
 	lastAt: number;
 };
 
+/** One model's results in a run, aggregated by the database. */
+export type ModelStats = {
+	passed: number;
+	failed: number;
+	errored: number;
+	promptTokens: number;
+	completionTokens: number;
+	/** Nearest-rank percentiles of answered (passed or failed) results; absent when there is none. */
+	latencyP50Ms?: number;
+	latencyP95Ms?: number;
+};
+
 /** Latency of one model's answered requests (passed or failed results) across the runs in the database. */
 export type LatencyStats = {count: number; meanMs: number; p50Ms: number};
 

@@ -1,5 +1,5 @@
-import {percentile} from '../engine/lane-metrics.js';
-import type {Counts, ItemResult, RunStatus} from '../engine/types.js';
+import type {Counts, RunStatus} from '../engine/types.js';
+import type {ModelStats} from '../store/types.js';
 import type {ModelSummary, ProviderSummary, RunSummary} from './summary-types.js';
 
 export type SummaryInput = {
@@ -8,23 +8,22 @@ export type SummaryInput = {
 	elapsedMs: number;
 	/** Provider -> its models, in config order. */
 	providers: Array<{name: string; models: string[]; concurrency: number}>;
-	/** The run's tests: results of any other test (dropped by `resume --force`) are not counted. */
-	testIds: readonly string[];
-	results: readonly ItemResult[];
+	/** How many tests the run has (each model has that many items). */
+	testCount: number;
+	/** Per model, as the store aggregates the run's results (`Store.modelStats`): only the run's own tests. */
+	modelStats: ReadonlyMap<string, ModelStats>;
 	/** Per provider, from the recorded attempts (the whole run, resumed parts included). */
 	requestStats: ReadonlyMap<string, Partial<Pick<ProviderSummary, 'requests' | 'rateLimited' | 'retries' | 'outageFailures' | 'transientFailures' | 'outages' | 'downMs'>>>;
 };
 
 const emptyCounts = (items: number): Counts => ({items, passed: 0, failed: 0, errored: 0, pending: items});
 
-/** The `--json` summary shape, from final results and request counts. */
+/** The `--json` summary shape, from per-model result counts and request counts. */
 export function buildSummary(input: SummaryInput): RunSummary {
-	const testCount = input.testIds.length;
-	const inRun = new Set(input.testIds);
+	const {testCount} = input;
 	const models: Record<string, ModelSummary> = {};
 	const providers: Record<string, ProviderSummary> = {};
 	const totals = emptyCounts(0);
-	const latencies = new Map<string, number[]>();
 	for (const provider of input.providers) {
 		const stats = input.requestStats.get(provider.name);
 		providers[provider.name] = {
@@ -41,30 +40,23 @@ export function buildSummary(input: SummaryInput): RunSummary {
 			tokensPerMinute: 0,
 		};
 		for (const model of provider.models) {
-			models[model] = {provider: provider.name, ...emptyCounts(testCount), latencyP50Ms: 0, latencyP95Ms: 0};
-			latencies.set(model, []);
+			const stats = input.modelStats.get(model);
+			const summary: ModelSummary = {
+				provider: provider.name, ...emptyCounts(testCount), latencyP50Ms: Math.round(stats?.latencyP50Ms ?? 0), latencyP95Ms: Math.round(stats?.latencyP95Ms ?? 0),
+			};
+			models[model] = summary;
+			providers[provider.name]!.tokens += (stats?.promptTokens ?? 0) + (stats?.completionTokens ?? 0);
+			for (const status of ['passed', 'failed', 'errored'] as const) {
+				const count = stats?.[status] ?? 0;
+				for (const counts of [summary, providers[provider.name]!, totals]) {
+					counts[status] += count;
+					counts.pending -= count;
+				}
+			}
 		}
 
 		totals.items += provider.models.length * testCount;
 		totals.pending += provider.models.length * testCount;
-	}
-
-	for (const result of input.results) {
-		const model = models[result.model];
-		if (!model || !inRun.has(result.testId)) continue;
-		for (const counts of [model, providers[model.provider]!, totals]) {
-			counts[result.status]++;
-			counts.pending--;
-		}
-
-		providers[model.provider]!.tokens += (result.promptTokens ?? 0) + (result.completionTokens ?? 0);
-		if (result.latencyMs !== undefined && result.status !== 'errored') latencies.get(result.model)!.push(result.latencyMs);
-	}
-
-	for (const [name, values] of latencies) {
-		values.sort((a, b) => a - b);
-		models[name]!.latencyP50Ms = Math.round(percentile(values, 50) ?? 0);
-		models[name]!.latencyP95Ms = Math.round(percentile(values, 95) ?? 0);
 	}
 
 	const minutes = input.elapsedMs / 60_000;

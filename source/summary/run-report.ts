@@ -5,8 +5,11 @@ import type {RunSummary} from './summary-types.js';
 
 export type RequestWindow = {firstAt: number; lastAt: number; requests: number};
 
-/** What a report is made of: the summary, the results it counts and the request windows per provider. */
-export type ReportInput = {summary: RunSummary; results: readonly ItemResult[]; stats: ReadonlyMap<string, RequestWindow>};
+/** Tokens of one model's results. */
+export type ModelTokens = {promptTokens: number; completionTokens: number};
+
+/** What a report is made of: the summary, tokens per model and the request windows per provider. */
+export type ReportInput = {summary: RunSummary; tokens: ReadonlyMap<string, ModelTokens>; stats: ReadonlyMap<string, RequestWindow>};
 
 export type ReportOptions = {
 	/** Terminal columns to fit: columns on the right are left out, then model names cut, then lines cut. Default: no limit. */
@@ -18,22 +21,14 @@ type ModelRow = {
 	passRate: number | undefined; latencyP50Ms: number; latencyP95Ms: number; promptTokens: number; completionTokens: number;
 };
 
-/** Per-model rows of a report: the summary's counts plus token usage from the results. */
-export function modelRows(summary: RunSummary, results: readonly ItemResult[]): ModelRow[] {
-	const tokens = new Map<string, {prompt: number; completion: number}>();
-	for (const result of results) {
-		const sum = tokens.get(result.model) ?? {prompt: 0, completion: 0};
-		sum.prompt += result.promptTokens ?? 0;
-		sum.completion += result.completionTokens ?? 0;
-		tokens.set(result.model, sum);
-	}
-
+/** Per-model rows of a report: the summary's counts plus token usage. */
+export function modelRows(summary: RunSummary, tokens: ReadonlyMap<string, ModelTokens>): ModelRow[] {
 	return Object.entries(summary.models).map(([model, m]) => {
 		const answered = m.passed + m.failed + m.errored;
 		return {
 			model, provider: m.provider, items: m.items, passed: m.passed, failed: m.failed, errored: m.errored, pending: m.pending,
 			passRate: answered === 0 ? undefined : m.passed / answered, latencyP50Ms: m.latencyP50Ms, latencyP95Ms: m.latencyP95Ms,
-			promptTokens: tokens.get(model)?.prompt ?? 0, completionTokens: tokens.get(model)?.completion ?? 0,
+			promptTokens: tokens.get(model)?.promptTokens ?? 0, completionTokens: tokens.get(model)?.completionTokens ?? 0,
 		};
 	});
 }
@@ -63,15 +58,15 @@ const providerColumns: Column[] = [
  * how the run ended, the per-model table with a total row, then the per-provider table (mean QPS, outages,
  * tokens per minute, final concurrency). Widths are terminal cells, so wide model names keep the columns aligned.
  */
-export function reportTable({summary, results, stats}: ReportInput, options: ReportOptions = {}): string {
+export function reportTable({summary, tokens: modelTokens, stats}: ReportInput, options: ReportOptions = {}): string {
 	const t = summary.totals;
 	// No answered result, no latency: "–", not "0ms".
 	const latency = (counts: Counts, ms: number) => formatMs(counts.passed + counts.failed === 0 ? undefined : ms);
-	const models = modelRows(summary, results).map(row => [
+	const models = modelRows(summary, modelTokens).map(row => [
 		row.model, row.provider, String(row.items), String(row.passed), String(row.failed), String(row.errored), String(row.pending),
 		passRate(row), latency(row, row.latencyP50Ms), latency(row, row.latencyP95Ms), String(row.promptTokens), String(row.completionTokens),
 	]);
-	const tokens = (pick: (row: ModelRow) => number) => String(modelRows(summary, results).reduce((sum, row) => sum + pick(row), 0));
+	const tokens = (pick: (row: ModelRow) => number) => String(modelRows(summary, modelTokens).reduce((sum, row) => sum + pick(row), 0));
 	const total = ['total', '', String(t.items), String(t.passed), String(t.failed), String(t.errored), String(t.pending), passRate(t), '', '', tokens(row => row.promptTokens), tokens(row => row.completionTokens)];
 
 	const providers = Object.entries(summary.providers).map(([name, p]) => {
@@ -121,10 +116,10 @@ function textColumns(columns: readonly Column[], rows: readonly string[][], widt
 }
 
 /** One CSV row per model (RFC 4180 quoting). */
-export function reportCsv(summary: RunSummary, results: readonly ItemResult[]): string {
+export function reportCsv(summary: RunSummary, tokens: ReadonlyMap<string, ModelTokens>): string {
 	const header = ['model', 'provider', 'items', 'passed', 'failed', 'errored', 'pending', 'pass_rate', 'latency_p50_ms', 'latency_p95_ms', 'prompt_tokens', 'completion_tokens'];
 	const lines = [header.join(',')];
-	for (const row of modelRows(summary, results)) {
+	for (const row of modelRows(summary, tokens)) {
 		lines.push([
 			row.model, row.provider, row.items, row.passed, row.failed, row.errored, row.pending, row.passRate === undefined ? '' : row.passRate.toFixed(4),
 			row.latencyP50Ms, row.latencyP95Ms, row.promptTokens, row.completionTokens,
@@ -132,6 +127,28 @@ export function reportCsv(summary: RunSummary, results: readonly ItemResult[]): 
 	}
 
 	return lines.join('\n');
+}
+
+const resultHeader = ['model', 'provider', 'test_id', 'status', 'answer', 'latency_ms', 'attempts', 'prompt_tokens', 'completion_tokens', 'error_class', 'error_message', 'finished_at'];
+
+/**
+ * One CSV row per result (RFC 4180 quoting), header first, in chunks of lines as the results are read: a run
+ * of a million results is never one string.
+ */
+export function * resultsCsv(results: Iterable<ItemResult>): Generator<string> {
+	let chunk = `${resultHeader.join(',')}\n`;
+	for (const r of results) {
+		chunk += `${[
+			r.model, r.provider, r.testId, r.status, r.answer ?? '', r.latencyMs ?? '', r.attempts, r.promptTokens ?? '', r.completionTokens ?? '',
+			r.errorClass ?? '', r.errorMessage ?? '', new Date(r.finishedAt).toISOString(),
+		].map(value => csvCell(String(value))).join(',')}\n`;
+		if (chunk.length >= 1 << 16) {
+			yield chunk;
+			chunk = '';
+		}
+	}
+
+	if (chunk.length > 0) yield chunk;
 }
 
 function csvCell(value: string): string {

@@ -1,6 +1,6 @@
-import type {ItemResult, RunStatus} from '../engine/types.js';
+import type {RunStatus} from '../engine/types.js';
+import type {ReportInput} from './run-report.js';
 import {buildSummary} from './build-summary.js';
-import type {RunSummary} from './summary-types.js';
 import type {ProviderStats, RunRecord, Store} from '../store/index.js';
 
 /**
@@ -11,13 +11,13 @@ export function summaryStatus(run: RunRecord): RunStatus {
 	return run.status === 'running' ? 'interrupted' : run.status;
 }
 
-/** What a report of a run is made of, read once: its summary, its results and its request counts. */
-export type StoredReport = {summary: RunSummary; results: ItemResult[]; stats: Map<string, ProviderStats>};
+/** What a report of a run is made of, read once: its summary, tokens per model and its request counts. */
+export type StoredReport = ReportInput & {stats: Map<string, ProviderStats>};
 
-/** The `--json` summary of a stored run, with the results and request counts it was built from. */
+/** The `--json` summary of a stored run, with the tokens and request counts it was built from; all aggregated by SQL. */
 export function storedReport(store: Store, run: RunRecord): StoredReport {
 	const stats = store.providerStats(run.id);
-	const results = store.results(run.id);
+	const modelStats = store.modelStats(run.id);
 	const lastAttempt = [...stats.values()].reduce((latest, s) => Math.max(latest, s.lastAt), 0);
 	const providers = run.lanes.map(lane => ({
 		name: lane.lane,
@@ -29,9 +29,9 @@ export function storedReport(store: Store, run: RunRecord): StoredReport {
 		status: summaryStatus(run),
 		elapsedMs: Math.max(0, (run.endedAt ?? lastAttempt) - run.startedAt),
 		providers,
-		testIds: run.testIds,
-		results,
+		testCount: run.testIds.length,
+		modelStats,
 		requestStats: stats,
 	});
-	return {summary, results, stats};
+	return {summary, tokens: modelStats, stats};
 }

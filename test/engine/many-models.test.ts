@@ -1,4 +1,5 @@
 import {expect, test} from 'vitest';
+import {memoryItems} from '../../source/engine/pending-items.js';
 import {WorkQueue} from '../../source/engine/work-queue.js';
 import type {ModelSpec, TestCase} from '../../source/engine/types.js';
 import {textTable} from '../../source/text/format.js';
@@ -9,9 +10,11 @@ const count = 300_000;
 test('a lane with 300k models builds its queue', () => {
 	const models: ModelSpec[] = Array.from({length: count}, (_, index) => ({name: `m${index}`, apiModel: `m${index}`}));
 	const tests: TestCase[] = [{id: 't1', prompt: 'p', match: 'exact'}, {id: 't2', prompt: 'q', match: 'exact'}];
-	const pending = models.flatMap(model => tests.map(test => ({model, test})));
-	const queue = new WorkQueue(models, pending);
+	const queue = new WorkQueue(models, memoryItems(tests));
 	expect(queue.total).toBe(2 * count);
+	// The first page interleaves the models: test 1 of each, in order.
+	expect(queue.next()?.model.name).toBe('m0');
+	expect(queue.next()?.model.name).toBe('m1');
 });
 
 test('a report table with 300k rows is laid out', () => {

@@ -184,13 +184,31 @@ describe('refusing without changing the file', () => {
 		expectRefused(path, directory, /runs\.db is damaged \(.+\); restore it from a backup or use another --db/);
 	});
 
-	test('a database with overwritten pages', () => {
+	test('a database with overwritten pages: opening reads no page, the integrity check finds them', () => {
 		const directory = temporaryDirectory();
 		const path = filledDatabase(directory);
 		const bytes = snapshotFile(path, directory).bytes;
 		bytes.fill(0x5a, 4096 * 2, 4096 * 6);
 		writeFileSync(path, bytes);
-		expectRefused(path, directory, /runs\.db is damaged/);
+		const before = snapshotFile(path, directory);
+		const store = openStore(path, {readonly: true});
+		try {
+			expect(store.checkIntegrity().length).toBeGreaterThan(0);
+			expect(() => store.requireIntact()).toThrow(/runs\.db is damaged \(.+\); restore it from a backup or use another --db/s);
+		} finally {
+			store.close();
+		}
+
+		expect(snapshotFile(path, directory).bytes.equals(before.bytes)).toBe(true);
+	});
+
+	test('an intact database passes the integrity check', () => {
+		const store = openStore(filledDatabase(temporaryDirectory()));
+		try {
+			expect(store.checkIntegrity()).toEqual([]);
+		} finally {
+			store.close();
+		}
 	});
 
 	test('a directory', () => {

@@ -1,16 +1,19 @@
 import {describe, expect, it} from 'vitest';
-import type {ItemResult} from '../../source/engine/types.js';
+import type {ModelStats} from '../../source/store/index.js';
 import {buildSummary} from '../../source/summary/build-summary.js';
 
-const result = (model: string, testId: string, status: ItemResult['status'], latencyMs?: number): ItemResult =>
-	({provider: model === 'b1' ? 'b' : 'a', model, testId, status, attempts: 1, finishedAt: 0, latencyMs});
+const stats = (counts: Partial<ModelStats>): ModelStats => ({passed: 0, failed: 0, errored: 0, promptTokens: 0, completionTokens: 0, ...counts});
 
 describe('buildSummary', () => {
 	it('counts each model, provider and the totals; pending is what has no result', () => {
 		const summary = buildSummary({
-			runId: 'r1', status: 'interrupted', elapsedMs: 1234.6, testIds: ['t1', 't2', 't3'],
+			runId: 'r1', status: 'interrupted', elapsedMs: 1234.6, testCount: 3,
 			providers: [{name: 'a', models: ['a1', 'a2'], concurrency: 4}, {name: 'b', models: ['b1'], concurrency: 2}],
-			results: [result('a1', 't1', 'passed', 100), result('a1', 't2', 'failed', 300), result('a2', 't1', 'errored'), result('b1', 't3', 'passed', 50)],
+			modelStats: new Map([
+				['a1', stats({passed: 1, failed: 1, latencyP50Ms: 100.4, latencyP95Ms: 300})],
+				['a2', stats({errored: 1})],
+				['b1', stats({passed: 1, latencyP50Ms: 50, latencyP95Ms: 50})],
+			]),
 			requestStats: new Map([['a', {requests: 9, rateLimited: 2, retries: 3}]]),
 		});
 		expect(summary.totals).toEqual({items: 9, passed: 2, failed: 1, errored: 1, pending: 5});
@@ -23,13 +26,14 @@ describe('buildSummary', () => {
 		expect(summary.elapsedMs).toBe(1235);
 	});
 
-	it('leaves out results of tests that are no longer part of the run', () => {
+	it('counts models of the run only: stats of a model no longer in it are left out', () => {
 		const summary = buildSummary({
-			runId: 'r1', status: 'completed', elapsedMs: 0, testIds: ['t1'],
+			runId: 'r1', status: 'completed', elapsedMs: 0, testCount: 1,
 			providers: [{name: 'a', models: ['a1'], concurrency: 1}],
-			results: [result('a1', 't1', 'passed', 10), result('a1', 'dropped', 'failed', 10)],
+			modelStats: new Map([['a1', stats({passed: 1})], ['gone', stats({failed: 5})]]),
 			requestStats: new Map(),
 		});
 		expect(summary.totals).toEqual({items: 1, passed: 1, failed: 0, errored: 0, pending: 0});
+		expect(summary.models.gone).toBeUndefined();
 	});
 });

@@ -1,4 +1,3 @@
-import type {ItemResult} from '../../source/engine/types.js';
 import type {ReportInput} from '../../source/summary/run-report.js';
 import type {RunSummary} from '../../source/summary/summary-types.js';
 
@@ -21,8 +20,8 @@ export const summary: RunSummary = {
 		[wideName]: {...counts(200, 150, 0, 0), provider: 'idealab', latencyP50Ms: 1500, latencyP95Ms: 5300},
 	},
 };
-export const results: ItemResult[] = [
-	{provider: 'azure', model: 'gpt-4o-mini', testId: 't1', status: 'passed', attempts: 1, promptTokens: 12, completionTokens: 3, finishedAt: 1},
-	{provider: 'idealab', model: wideName, testId: 't1', status: 'passed', attempts: 1, promptTokens: 20, completionTokens: 5, finishedAt: 1},
-];
-export const report: ReportInput = {summary, results, stats: new Map([['azure', {firstAt: 0, lastAt: 100_000, requests: 260}]])};
+export const tokens: ReportInput['tokens'] = new Map([
+	['gpt-4o-mini', {promptTokens: 12, completionTokens: 3}],
+	[wideName, {promptTokens: 20, completionTokens: 5}],
+]);
+export const report: ReportInput = {summary, tokens, stats: new Map([['azure', {firstAt: 0, lastAt: 100_000, requests: 260}]])};

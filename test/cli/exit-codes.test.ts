@@ -1,6 +1,7 @@
 import {readdirSync, readFileSync} from 'node:fs';
 import {describe, expect, test} from 'vitest';
 import {jsonl, runCli, startCli, tempDir} from '../helpers/cli.js';
+import {deadUrl} from '../providers/helpers.js';
 import {fastConfig, onlyJsonObject, predictedPasses, suiteTests} from './fixtures.js';
 
 const temp = tempDir();
@@ -34,6 +35,24 @@ describe('lanes run exit codes', () => {
 		for (const file of readdirSync(temp.dir).filter(name => name.startsWith('wrong-key.db'))) {
 			expect(readFileSync(temp.file(file)).includes(wrongKey), file).toBe(false);
 		}
+	});
+
+	test('a gateway where nothing listens: its lane stops naming host:port and ECONNREFUSED, the other lane completes, exit 4 and the resume command', async () => {
+		const dead = await deadUrl();
+		const config = temp.write('dead-host.json', fastConfig({providers: {
+			alpha: {type: 'simulated', models: ['m-one'], concurrency: 4, simulate: {latencyMs: 100, maxConcurrent: 32, rps: 100}},
+			gateway: {type: 'openai', baseURL: `${dead}/v1`, apiKeyEnv: 'DEAD_GATEWAY_KEY', models: ['g-one', 'g-two']},
+		}}));
+		const db = temp.file('dead-host.db');
+		const result = await runCli(['run', '--config', config, '--suite', suite, '--db', db, '--json'], {env: {DEAD_GATEWAY_KEY: 'k-dead-9f3'}});
+		expect(result.code, result.stderr).toBe(4);
+		const summary = onlyJsonObject(result.stdout);
+		expect(summary.status).toBe('incomplete');
+		expect(summary.providers.alpha).toMatchObject({pending: 0});
+		expect(summary.providers.gateway).toMatchObject({items: 2 * suiteTests.length, pending: 2 * suiteTests.length});
+		const port = new URL(dead).port;
+		expect(result.stderr).toContain(`cannot reach 127.0.0.1:${port}: connection refused (ECONNREFUSED)`);
+		expect(result.stderr).toMatch(new RegExp(`resume: .*resume ${summary.runId}`));
 	});
 
 	test.each(['SIGTERM', 'SIGINT'] as const)('%s during a run (plain mode): exit 3 and the resume command on stderr', async signal => {

@@ -42,6 +42,8 @@ export type LaneContext = {
 const unreachableAttempts = 3;
 /** The longest escalated wait in a 429 storm, in latency windows (never shorter than the provider's Retry-After). */
 const stormCapWindows = 20;
+/** Refusals in a row, each of a request sent after the previous wait, that make a 429 storm. */
+const stormRefusalsFrom = 3;
 const defaultBreaker = {failures: 5, maxProbeSeconds: 60};
 
 /** How a lane ended, if it did: every item final, or stopped (operator, signal, a refused key, no provider there). */
@@ -551,7 +553,10 @@ export class Lane {
 			this.#pacer.refused(error.rateLimit, item.tokens);
 			this.#pacer.noteRefusalRoundTrip(latencyMs);
 			const admitted = this.#admittedBefore(sequence);
-			this.#applyLimit(this.#limit.onSample({kind: 'overload', cause: overloadCause(error.rateLimit, item.tokens), sentAt, admitted}));
+			// In a storm the provider refuses whatever the lane holds: the growing wait answers it, and cutting
+			// the limit to the few slots still held would only have to be climbed back afterwards.
+			const storm = this.#stormRefusals >= stormRefusalsFrom;
+			if (!storm) this.#applyLimit(this.#limit.onSample({kind: 'overload', cause: overloadCause(error.rateLimit, item.tokens), sentAt, admitted}));
 		} else if (error.errorClass === 'transient') {
 			this.#applyLimit(this.#limit.onSample({kind: 'error', sentAt, errorShare: this.#metrics.errorRate(), samples: this.#metrics.samples}));
 		}
@@ -616,7 +621,7 @@ export class Lane {
 	#stormWait(retryAfterMs: number, sentAt: number): number {
 		if (sentAt >= this.#lastRefusalAt) this.#stormRefusals++;
 		this.#lastRefusalAt = this.#context.clock.now();
-		if (this.#stormRefusals < 3) return retryAfterMs;
+		if (this.#stormRefusals < stormRefusalsFrom) return retryAfterMs;
 		const windowMs = this.#limit.windowMs;
 		const escalated = Math.min(stormCapWindows * windowMs, windowMs * (2 ** (this.#stormRefusals - 3)));
 		return Math.max(retryAfterMs, Math.min(this.#context.retry.maxDelayMs, escalated * (0.8 + (0.4 * this.#context.random()))));

@@ -335,6 +335,7 @@ export class Lane {
 
 		// The configured rate is the budget's: this runner keeps to its share of it.
 		if (this.#spec.qps !== undefined) this.#pacer.setQps(this.#spec.qps * Math.max(0.01, this.#shared.rateShare()));
+		if (this.#spec.tpm !== undefined) this.#pacer.setTpm(this.#spec.tpm * Math.max(0.01, this.#shared.rateShare()));
 		this.#wake();
 	}
 

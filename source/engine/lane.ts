@@ -144,7 +144,7 @@ export class Lane {
 
 	start(): void {
 		const shared = this.#shared.view();
-		if (shared) this.#context.emit({type: 'shared', lane: this.name, phase: 'joined', runners: shared.runners, at: this.#context.wallNow()});
+		if (shared) this.#context.emit({type: 'shared', lane: this.name, phase: 'joined', runners: shared.runners, budget: shared.budget, at: this.#context.wallNow()});
 		if (this.#queue.remaining === 0) {
 			this.#end({kind: 'done'});
 			return;
@@ -717,6 +717,9 @@ export class Lane {
 	#settle(): void {
 		if (this.#settled) return;
 		this.#settled = true;
+		// The report records that the run shared its budget, and with how many runners at most.
+		const shared = this.#shared.view();
+		if (shared) this.#context.emit({type: 'shared', lane: this.name, phase: 'left', runners: shared.mostRunners ?? shared.runners, budget: shared.budget, at: this.#context.wallNow()});
 		this.#shared.release();
 		this.#unsubscribeShared();
 		this.#cancelTimers();

@@ -10,6 +10,8 @@ export type BudgetCommands = {
 export type RedisBudgetOptions = {
 	/** Keys and channel of this budget: `lanes:budget:HASH` (the id is hashed: an endpoint is no one's business). */
 	prefix: string;
+	/** The budget's id as the report shows it (see `shownBudgetId`). */
+	budget?: string;
 	runnerId: string;
 	/** The in-flight cap of the whole budget as this runner's config says it. */
 	cap: number;
@@ -37,6 +39,7 @@ export class RedisBudget implements SharedBudget {
 	#fair = 0;
 	#active = 1;
 	#runners = 1;
+	#mostRunners = 1;
 	#totalInFlight = 0;
 	#budgetCap: number;
 	#pauseUntil = 0;
@@ -126,7 +129,10 @@ export class RedisBudget implements SharedBudget {
 	}
 
 	view(): SharedView {
-		return {runners: this.#runners, inFlight: this.#connected ? this.#totalInFlight : this.#inFlight, cap: this.#budgetCap, connected: this.#connected};
+		return {
+			runners: this.#runners, inFlight: this.#connected ? this.#totalInFlight : this.#inFlight, cap: this.#budgetCap, connected: this.#connected,
+			budget: this.#options.budget, mostRunners: this.#mostRunners,
+		};
 	}
 
 	release(): void {
@@ -188,6 +194,7 @@ export class RedisBudget implements SharedBudget {
 			this.#fair = fair!;
 			this.#active = active!;
 			this.#runners = runners!;
+			this.#mostRunners = Math.max(this.#mostRunners, runners!);
 			this.#totalInFlight = total!;
 			this.#budgetCap = cap!;
 			if (pause! > 0) this.#pauseUntil = Math.max(this.#pauseUntil, this.#now() + pause!);

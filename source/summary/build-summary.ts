@@ -12,7 +12,7 @@ export type SummaryInput = {
 	testIds: readonly string[];
 	results: readonly ItemResult[];
 	/** Per provider, from the recorded attempts (the whole run, resumed parts included). */
-	requestStats: ReadonlyMap<string, Partial<Pick<ProviderSummary, 'requests' | 'rateLimited' | 'retries' | 'outageFailures' | 'transientFailures' | 'outages' | 'downMs'>>>;
+	requestStats: ReadonlyMap<string, Partial<Pick<ProviderSummary, 'requests' | 'rateLimited' | 'retries' | 'outageFailures' | 'transientFailures' | 'outages' | 'downMs' | 'shared'>>>;
 };
 
 const emptyCounts = (items: number): Counts => ({items, passed: 0, failed: 0, errored: 0, pending: items});
@@ -39,6 +39,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
 			downMs: Math.round(stats?.downMs ?? 0),
 			tokens: 0,
 			tokensPerMinute: 0,
+			...(stats?.shared ? {shared: stats.shared} : {}),
 		};
 		for (const model of provider.models) {
 			models[model] = {provider: provider.name, ...emptyCounts(testCount), latencyP50Ms: 0, latencyP95Ms: 0};

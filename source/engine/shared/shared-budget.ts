@@ -17,6 +17,10 @@ export type SharedView = {
 	cap: number;
 	/** Whether the coordinator answers now. */
 	connected: boolean;
+	/** The budget's id as the report shows it (credentials and query left out). */
+	budget?: string;
+	/** The most runners of this budget at once that this runner has seen. */
+	mostRunners?: number;
 };
 
 /**

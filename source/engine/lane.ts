@@ -445,7 +445,8 @@ export class Lane {
 		void this.#send(item, sequence, probe).catch(error => {
 			this.#context.onFatal(error);
 		});
-		this.#limit.noteDispatch(this.#gate.activeCount);
+		// #shared: an adaptive lane learns the limit of the whole budget, so it counts every runner's requests.
+		this.#limit.noteDispatch(this.#adaptive ? this.#shared.inFlightAcross(this.#gate.activeCount) : this.#gate.activeCount);
 	}
 
 	async #send(item: WorkItem, sequence: number, probe: boolean): Promise<void> {
@@ -549,7 +550,8 @@ export class Lane {
 		if (error.errorClass === 'rate_limit') {
 			this.#pacer.refused(error.rateLimit, item.tokens);
 			this.#pacer.noteRefusalRoundTrip(latencyMs);
-			const admitted = this.#admittedBefore(sequence);
+			// #shared: the slots held at the provider are every runner's (adaptive: one learned limit per budget).
+			const admitted = this.#adaptive ? this.#shared.inFlightAcross(this.#admittedBefore(sequence)) : this.#admittedBefore(sequence);
 			this.#applyLimit(this.#limit.onSample({kind: 'overload', cause: overloadCause(error.rateLimit, item.tokens), sentAt, admitted}));
 		} else if (error.errorClass === 'transient') {
 			this.#applyLimit(this.#limit.onSample({kind: 'error', sentAt, errorShare: this.#metrics.errorRate(), samples: this.#metrics.samples}));
@@ -680,6 +682,8 @@ export class Lane {
 	#applyLimit(change: LimitChange | undefined, always = false): void {
 		if (!change || (!always && change.from === change.to)) return;
 		this.#gate.concurrency = this.#limit.limit;
+		// #shared: the budget's one limit is the lowest its runners publish (adaptive: learned; off: the operator's).
+		this.#shared.publishLimit(this.#adaptive ? this.#limit.limit : this.#operatorNumber());
 		this.#context.emit({type: 'limit', lane: this.name, ...change, settings: this.settings(), at: this.#context.wallNow()});
 	}
 

@@ -42,6 +42,10 @@ export class RedisBudget implements SharedBudget {
 	#mostRunners = 1;
 	#totalInFlight = 0;
 	#budgetCap: number;
+	/** The limit of the whole budget this runner publishes (see `publishLimit`). */
+	#cap: number;
+	/** This runner's in flight as the last heartbeat told it: the rest of the total is the others'. */
+	#sentInFlight = 0;
 	#pauseUntil = 0;
 	#inFlight = 0;
 	#demand = 0;
@@ -62,6 +66,7 @@ export class RedisBudget implements SharedBudget {
 		this.#options = options;
 		this.#now = options.now ?? (() => performance.now());
 		this.#budgetCap = options.cap;
+		this.#cap = options.cap;
 	}
 
 	get upCount(): number {
@@ -95,6 +100,17 @@ export class RedisBudget implements SharedBudget {
 		this.#demand = demand;
 		// Handing slots back, or wanting more than granted: tell the budget now rather than at the next beat.
 		if (demand < this.#sentDemand || (demand > this.#grant && demand !== this.#sentDemand)) this.#beatSoon();
+	}
+
+	publishLimit(limit: number): void {
+		const cap = Math.max(1, Math.round(limit));
+		if (cap === this.#cap) return;
+		this.#cap = cap;
+		this.#beatSoon();
+	}
+
+	inFlightAcross(own: number): number {
+		return this.#connected ? Math.max(0, this.#totalInFlight - this.#sentInFlight) + own : own;
 	}
 
 	pauseLeftMs(): number {
@@ -174,7 +190,7 @@ export class RedisBudget implements SharedBudget {
 	#heartbeatArgs(demand: number): Array<string | number> {
 		const p = this.#options.prefix;
 		return [6, `${p}:expiry`, `${p}:demand`, `${p}:held`, `${p}:cap`, `${p}:inflight`, `${p}:pause`,
-			this.#options.runnerId, this.#options.leaseMs, demand, this.#inFlight, this.#options.cap];
+			this.#options.runnerId, this.#options.leaseMs, demand, this.#inFlight, this.#cap];
 	}
 
 	async #beat(): Promise<void> {
@@ -186,9 +202,11 @@ export class RedisBudget implements SharedBudget {
 		this.#beating = true;
 		try {
 			const demand = this.#demand;
+			const inFlight = this.#inFlight;
 			const [grant, fair, active, runners, total, cap, pause] = await this.#redis.laneHeartbeat(...this.#heartbeatArgs(demand));
 			if (this.#released) return;
 			this.#sentDemand = demand;
+			this.#sentInFlight = inFlight;
 			const changed = grant !== this.#grant || active !== this.#active || runners !== this.#runners;
 			this.#grant = grant!;
 			this.#fair = fair!;

@@ -11,6 +11,7 @@ import {benchAdaptive} from './adaptive.js';
 import {benchControl} from './control.js';
 import {targetLine, type SectionResult} from './format.js';
 import {benchOverhead} from './overhead.js';
+import {benchShared} from './shared.js';
 import {benchStore} from './store.js';
 import {benchTui} from './tui.js';
 
@@ -18,6 +19,7 @@ const sections: Record<string, () => Promise<SectionResult>> = {
 	adaptive: benchAdaptive,
 	control: benchControl,
 	overhead: benchOverhead,
+	shared: benchShared,
 	store: benchStore,
 	tui: benchTui,
 };

@@ -1,4 +1,4 @@
-import {afterAll, afterEach, beforeAll, expect, test} from 'vitest';
+import {afterAll, afterEach, beforeAll, test} from 'vitest';
 import {openSharedBudgets, type SharedBudgets} from '../../source/shared-budget/open-shared-budgets.js';
 import {startRedisServer, type RedisServer} from '../helpers/redis-server.js';
 import {waitUntil} from '../helpers/wait.js';

@@ -28,23 +28,27 @@ afterEach(async () => {
 });
 
 test('the breaker sends one probe for both runners: during an outage, at most one request per probe interval reaches the provider', async () => {
-	const outage = {atSeconds: 1.5, forSeconds: 9};
+	const outage = {atSeconds: 4, forSeconds: 10};
 	const probeEveryMs = 1000;
 	({simulator} = await startSharedSimulator({maxConcurrent: 6, rps: 1000, latencyMs: 60, latencySigma: 0.2, outages: [{...outage, status: 503}]}));
 	const sim = simulator;
-	// Probes back off from two healthy latencies to the cap of one second: past the first three seconds of the
-	// outage both runners would probe once a second each on their own.
+	// Probes back off from two healthy latencies to the cap of one second: 3.5 s after a runner first met the
+	// outage, each would probe once a second on its own.
 	const extra = {breaker: {failures: 3, maxProbeSeconds: probeEveryMs / 1000}};
-	const a = startRunner(sim, {model: 'm-a', tests: 250, concurrency: 6, redis: redis.url, extra});
-	const b = startRunner(sim, {model: 'm-b', tests: 250, concurrency: 6, redis: redis.url, extra});
+	const a = startRunner(sim, {model: 'm-a', tests: 400, concurrency: 6, redis: redis.url, extra});
+	const b = startRunner(sim, {model: 'm-b', tests: 400, concurrency: 6, redis: redis.url, extra});
 	runners.push(a, b);
 	const [resultA, resultB] = await Promise.all([a.process.exited, b.process.exited]);
 	expect(resultA.code, a.process.describe()).toBe(0);
 	expect(resultB.code, b.process.describe()).toBe(0);
-	expect(resultCount(a.db) + resultCount(b.db)).toBe(500);
+	expect(resultCount(a.db) + resultCount(b.db)).toBe(800);
 
-	const from = (outage.atSeconds + 3.5) * 1000;
+	// From when both had met the outage (a runner slow to start on a busy machine meets it later) and backed off.
+	const outageStart = outage.atSeconds * 1000;
 	const to = (outage.atSeconds + outage.forSeconds) * 1000 - 100;
+	const met = (model: string) => Math.min(...requestsOf(sim, model).filter(entry => entry.startedAt >= outageStart).map(entry => entry.startedAt));
+	const from = Math.max(met('m-a'), met('m-b')) + 3500;
+	expect(to - from, 'both runners met the outage early enough to leave a window of 3 s').toBeGreaterThanOrEqual(3000);
 	const during = sim.log().filter(entry => entry.startedAt >= from && entry.startedAt < to);
 	const context = `probes at ${during.map(entry => `${entry.model}@${Math.round(entry.startedAt)}`).join(', ')}`;
 	// Both were still running then, or the test would prove nothing.

@@ -12,6 +12,7 @@ import {benchControl} from './control.js';
 import {targetLine, type SectionResult} from './format.js';
 import {benchOverhead} from './overhead.js';
 import {benchScale} from './scale.js';
+import {benchShared} from './shared.js';
 import {benchStore} from './store.js';
 import {benchTui} from './tui.js';
 
@@ -20,6 +21,7 @@ const sections: Record<string, () => Promise<SectionResult>> = {
 	control: benchControl,
 	overhead: benchOverhead,
 	scale: benchScale,
+	shared: benchShared,
 	store: benchStore,
 	tui: benchTui,
 };

@@ -148,7 +148,7 @@ export class Lane {
 
 	start(): void {
 		const shared = this.#shared.view();
-		if (shared) this.#context.emit({type: 'shared', lane: this.name, phase: 'joined', runners: shared.runners, at: this.#context.wallNow()});
+		if (shared) this.#context.emit({type: 'shared', lane: this.name, phase: 'joined', runners: shared.runners, budget: shared.budget, at: this.#context.wallNow()});
 		if (this.#queue.remaining === 0) {
 			this.#end({kind: 'done'});
 			return;
@@ -339,6 +339,7 @@ export class Lane {
 
 		// The configured rate is the budget's: this runner keeps to its share of it.
 		if (this.#spec.qps !== undefined) this.#pacer.setQps(this.#spec.qps * Math.max(0.01, this.#shared.rateShare()));
+		if (this.#spec.tpm !== undefined) this.#pacer.setTpm(this.#spec.tpm * Math.max(0.01, this.#shared.rateShare()));
 		this.#wake();
 	}
 
@@ -448,7 +449,8 @@ export class Lane {
 		void this.#send(item, sequence, probe).catch(error => {
 			this.#context.onFatal(error);
 		});
-		this.#limit.noteDispatch(this.#gate.activeCount);
+		// #shared: an adaptive lane learns the limit of the whole budget, so it counts every runner's requests.
+		this.#limit.noteDispatch(this.#adaptive ? this.#shared.inFlightAcross(this.#gate.activeCount) : this.#gate.activeCount);
 	}
 
 	async #send(item: WorkItem, sequence: number, probe: boolean): Promise<void> {
@@ -552,7 +554,8 @@ export class Lane {
 		if (error.errorClass === 'rate_limit') {
 			this.#pacer.refused(error.rateLimit, item.tokens);
 			this.#pacer.noteRefusalRoundTrip(latencyMs);
-			const admitted = this.#admittedBefore(sequence);
+			// #shared: the slots held at the provider are every runner's (adaptive: one learned limit per budget).
+			const admitted = this.#adaptive ? this.#shared.inFlightAcross(this.#admittedBefore(sequence)) : this.#admittedBefore(sequence);
 			// In a storm the provider refuses whatever the lane holds: the growing wait answers it, and cutting
 			// the limit to the few slots still held would only have to be climbed back afterwards.
 			const storm = this.#stormRefusals >= stormRefusalsFrom;
@@ -619,7 +622,7 @@ export class Lane {
 	 * refusal doubles the wait (one latency window, then two …) up to a cap, as for probes; a success ends it.
 	 */
 	#stormWait(retryAfterMs: number, sentAt: number): number {
-		if (sentAt >= this.#lastRefusalAt) this.#stormRefusals++;
+		if (sentAt > this.#lastRefusalAt) this.#stormRefusals++;
 		this.#lastRefusalAt = this.#context.clock.now();
 		if (this.#stormRefusals < stormRefusalsFrom) return retryAfterMs;
 		const windowMs = this.#limit.windowMs;
@@ -686,6 +689,8 @@ export class Lane {
 	#applyLimit(change: LimitChange | undefined, always = false): void {
 		if (!change || (!always && change.from === change.to)) return;
 		this.#gate.concurrency = this.#limit.limit;
+		// #shared: the budget's one limit is the lowest its runners publish (adaptive: learned; off: the operator's).
+		this.#shared.publishLimit(this.#adaptive ? this.#limit.limit : this.#operatorNumber());
 		this.#context.emit({type: 'limit', lane: this.name, ...change, settings: this.settings(), at: this.#context.wallNow()});
 	}
 
@@ -723,6 +728,9 @@ export class Lane {
 	#settle(): void {
 		if (this.#settled) return;
 		this.#settled = true;
+		// The report records that the run shared its budget, and with how many runners at most.
+		const shared = this.#shared.view();
+		if (shared) this.#context.emit({type: 'shared', lane: this.name, phase: 'left', runners: shared.mostRunners ?? shared.runners, budget: shared.budget, at: this.#context.wallNow()});
 		this.#shared.release();
 		this.#unsubscribeShared();
 		this.#cancelTimers();

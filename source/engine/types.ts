@@ -133,8 +133,12 @@ export type EngineEvent =
 	/** The provider went down (`down`, with the failures that showed it and the probe interval) or answered again (`up`). */
 	| {type: 'outage'; lane: string; phase: 'down' | 'up'; failures?: number; probeEveryMs?: number; downMs?: number; reason?: string; at: number}
 	| {type: 'lane_stopped'; lane: string; reason: string; at: number}
-	/** The lane joined a shared budget (`runners` of it now), its coordinator went away (`lost`: the lane goes on at `share` slots) or answers again (`rejoined`). */
-	| {type: 'shared'; lane: string; phase: 'joined' | 'lost' | 'rejoined'; share?: number; runners?: number; reason?: string; at: number}
+	/**
+	 * The lane joined a shared budget (`runners` of it now), its coordinator went away (`lost`: the lane goes on at
+	 * `share` slots) or answers again (`rejoined`), or the lane is through with it (`left`: `runners` is the most at once).
+	 * `budget`: the budget's id, with any credentials or query left out.
+	 */
+	| {type: 'shared'; lane: string; phase: 'joined' | 'lost' | 'rejoined' | 'left'; share?: number; runners?: number; reason?: string; budget?: string; at: number}
 	| {type: 'done'; status: RunStatus; at: number};
 
 /** completed: every item final. interrupted: the operator or a signal stopped it. incomplete: a lane stopped (auth) with items left. */

@@ -154,6 +154,7 @@ function sharedText(event: Extract<EngineEvent, {type: 'shared'}>): string {
 		case 'joined': return `${event.lane}: sharing its provider budget through Redis (${runners(event.runners)})`;
 		case 'lost': return `${event.lane}: Redis unreachable (${event.reason ?? 'no answer'}): going on alone at its last share, ${event.share ?? 1} in flight`;
 		case 'rejoined': return `${event.lane}: Redis is back: sharing the budget again (${runners(event.runners)})`;
+		case 'left': return `${event.lane}: handed its share of the budget back (${runners(event.runners)} at most)`;
 	}
 }
 

@@ -22,3 +22,17 @@ export function budgetIds(config: Config, simulatorUrl: string | undefined): Map
 export function budgetPrefix(id: string): string {
 	return `lanes:budget:${createHash('sha256').update(id).digest('hex').slice(0, 24)}`;
 }
+
+/** The id as a report may show it: a URL without its user, password, query or fragment (a key someone put there). */
+export function shownBudgetId(id: string): string {
+	try {
+		const url = new URL(id);
+		url.username = '';
+		url.password = '';
+		url.search = '';
+		url.hash = '';
+		return url.toString().replace(/\/+$/, '');
+	} catch {
+		return id;
+	}
+}

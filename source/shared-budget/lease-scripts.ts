@@ -6,7 +6,9 @@
 /**
  * Heartbeat of one runner's lease, and the share it may hold until the next one.
  * KEYS: 1 expiry (zset runner -> ms), 2 demand, 3 held, 4 cap, 5 in flight (hashes by runner), 6 the pause key.
- * ARGV: runner id, lease ms, demand (-1: leave now), in flight, the runner's cap of the whole budget.
+ * ARGV: runner id, lease ms, demand (-1: leave now), in flight, the runner's cap of the whole budget (its learned
+ * limit when adaptive). The budget's cap is the lowest cap of the runners with work (of all, if none has any):
+ * one learned limit for the budget, not one per runner.
  * Leases past their expiry (a runner killed without a word) are dropped first, so their share comes back.
  * The budget's cap is split max-min fairly over the runners' demands, and a runner is granted its fair part
  * only as far as the slots others still hold (their grant or their in-flight requests, whichever is more)
@@ -38,15 +40,19 @@ local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
 local budgetCap = nil
 local entries = {}
 local othersHeld, total, active = 0, 0, 0
+local idleCap = nil
 for _, r in ipairs(ids) do
   local c = tonumber(redis.call('HGET', KEYS[4], r)) or 1
-  if budgetCap == nil or c < budgetCap then budgetCap = c end
   local d = tonumber(redis.call('HGET', KEYS[2], r)) or 0
+  if d > 0 then
+    if budgetCap == nil or c < budgetCap then budgetCap = c end
+  elseif idleCap == nil or c < idleCap then idleCap = c end
   entries[#entries + 1] = {r, d}
   total = total + (tonumber(redis.call('HGET', KEYS[5], r)) or 0)
   if r ~= id then othersHeld = othersHeld + (tonumber(redis.call('HGET', KEYS[3], r)) or 0) end
   if d > 0 then active = active + 1 end
 end
+budgetCap = budgetCap or idleCap
 -- A budget nobody uses any more leaves nothing behind.
 for i = 1, 5 do if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ttl * 2) end end
 local pause = redis.call('PTTL', KEYS[6])

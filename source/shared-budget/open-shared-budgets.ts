@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto';
 import {Redis} from 'ioredis';
 import {InputError} from '../errors/input-error.js';
-import {budgetPrefix} from './budget-id.js';
+import {budgetPrefix, shownBudgetId} from './budget-id.js';
 import {heartbeatScript, pauseScript} from './lease-scripts.js';
 import {RedisBudget, type BudgetCommands, type BudgetMessage} from './redis-budget.js';
 import {redactedRedisUrl} from './redis-url.js';
@@ -59,7 +59,7 @@ export async function openSharedBudgets(url: string, lanes: readonly SharedLane[
 	const byChannel = new Map<string, RedisBudget[]>();
 	for (const lane of lanes) {
 		const budget = new RedisBudget(client, {
-			prefix: budgetPrefix(lane.budget), runnerId: `${runnerId}:${lane.lane}`, cap: lane.cap, leaseMs: options.leaseMs,
+			prefix: budgetPrefix(lane.budget), budget: shownBudgetId(lane.budget), runnerId: `${runnerId}:${lane.lane}`, cap: lane.cap, leaseMs: options.leaseMs,
 			heartbeatMs: options.heartbeatMs ?? 200,
 		});
 		budgets.set(lane.lane, budget);

@@ -10,6 +10,8 @@ export type BudgetCommands = {
 export type RedisBudgetOptions = {
 	/** Keys and channel of this budget: `lanes:budget:HASH` (the id is hashed: an endpoint is no one's business). */
 	prefix: string;
+	/** The budget's id as the report shows it (see `shownBudgetId`). */
+	budget?: string;
 	runnerId: string;
 	/** The in-flight cap of the whole budget as this runner's config says it. */
 	cap: number;
@@ -37,8 +39,13 @@ export class RedisBudget implements SharedBudget {
 	#fair = 0;
 	#active = 1;
 	#runners = 1;
+	#mostRunners = 1;
 	#totalInFlight = 0;
 	#budgetCap: number;
+	/** The limit of the whole budget this runner publishes (see `publishLimit`). */
+	#cap: number;
+	/** This runner's in flight as the last heartbeat told it: the rest of the total is the others'. */
+	#sentInFlight = 0;
 	#pauseUntil = 0;
 	#inFlight = 0;
 	#demand = 0;
@@ -59,6 +66,7 @@ export class RedisBudget implements SharedBudget {
 		this.#options = options;
 		this.#now = options.now ?? (() => performance.now());
 		this.#budgetCap = options.cap;
+		this.#cap = options.cap;
 	}
 
 	get upCount(): number {
@@ -94,6 +102,17 @@ export class RedisBudget implements SharedBudget {
 		if (demand < this.#sentDemand || (demand > this.#grant && demand !== this.#sentDemand)) this.#beatSoon();
 	}
 
+	publishLimit(limit: number): void {
+		const cap = Math.max(1, Math.round(limit));
+		if (cap === this.#cap) return;
+		this.#cap = cap;
+		this.#beatSoon();
+	}
+
+	inFlightAcross(own: number): number {
+		return this.#connected ? Math.max(0, this.#totalInFlight - this.#sentInFlight) + own : own;
+	}
+
 	pauseLeftMs(): number {
 		return Math.max(0, this.#pauseUntil - this.#now());
 	}
@@ -126,7 +145,10 @@ export class RedisBudget implements SharedBudget {
 	}
 
 	view(): SharedView {
-		return {runners: this.#runners, inFlight: this.#connected ? this.#totalInFlight : this.#inFlight, cap: this.#budgetCap, connected: this.#connected};
+		return {
+			runners: this.#runners, inFlight: this.#connected ? this.#totalInFlight : this.#inFlight, cap: this.#budgetCap, connected: this.#connected,
+			budget: this.#options.budget, mostRunners: this.#mostRunners,
+		};
 	}
 
 	release(): void {
@@ -168,7 +190,7 @@ export class RedisBudget implements SharedBudget {
 	#heartbeatArgs(demand: number): Array<string | number> {
 		const p = this.#options.prefix;
 		return [6, `${p}:expiry`, `${p}:demand`, `${p}:held`, `${p}:cap`, `${p}:inflight`, `${p}:pause`,
-			this.#options.runnerId, this.#options.leaseMs, demand, this.#inFlight, this.#options.cap];
+			this.#options.runnerId, this.#options.leaseMs, demand, this.#inFlight, this.#cap];
 	}
 
 	async #beat(): Promise<void> {
@@ -180,14 +202,17 @@ export class RedisBudget implements SharedBudget {
 		this.#beating = true;
 		try {
 			const demand = this.#demand;
+			const inFlight = this.#inFlight;
 			const [grant, fair, active, runners, total, cap, pause] = await this.#redis.laneHeartbeat(...this.#heartbeatArgs(demand));
 			if (this.#released) return;
 			this.#sentDemand = demand;
+			this.#sentInFlight = inFlight;
 			const changed = grant !== this.#grant || active !== this.#active || runners !== this.#runners;
 			this.#grant = grant!;
 			this.#fair = fair!;
 			this.#active = active!;
 			this.#runners = runners!;
+			this.#mostRunners = Math.max(this.#mostRunners, runners!);
 			this.#totalInFlight = total!;
 			this.#budgetCap = cap!;
 			if (pause! > 0) this.#pauseUntil = Math.max(this.#pauseUntil, this.#now() + pause!);

@@ -9,7 +9,8 @@ const leaseMarginMs = 2000;
 /**
  * The run's shared budgets when a Redis URL is given (`--redis` over `shared.redis`), else undefined: every
  * lane then has its provider to itself, as without sharing. Each lane's lease caps the whole budget at the
- * operator's number when adaptive control is off, at the lane's maximum when it is on.
+ * operator's number when adaptive control is off; on, at the limit it starts from, then at what it learns
+ * (the lane publishes it as it changes: `SharedBudget.publishLimit`).
  */
 export async function runBudgets(config: Config, lanes: readonly LaneSpec[], options: {redis?: string; configPath?: string; simulatorUrl?: string}): Promise<SharedBudgets | undefined> {
 	const url = options.redis ?? config.shared?.redis;
@@ -19,7 +20,7 @@ export async function runBudgets(config: Config, lanes: readonly LaneSpec[], opt
 	return openSharedBudgets(url, lanes.map(lane => ({
 		lane: lane.name,
 		budget: ids.get(lane.name) ?? lane.name,
-		cap: lane.adaptive ? lane.maxConcurrency : lane.concurrency,
+		cap: lane.concurrency,
 		demand: lane.concurrency,
 	})), {where, leaseMs: config.request.timeoutMs + leaseMarginMs});
 }

@@ -184,11 +184,29 @@ ALTER TABLE runs ADD COLUMN failed_count INTEGER;
 ALTER TABLE runs ADD COLUMN errored_count INTEGER;
 `;
 
+// `shared` events (a lane joined, lost, rejoined or left a budget shared with other runners), so the
+// report can say the run shared its budget. The same rebuild as migration 2's, with one kind more.
+const sharedBudgetEvents = `
+CREATE TABLE events_new (
+	id INTEGER PRIMARY KEY,
+	run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	at INTEGER NOT NULL,
+	lane TEXT,
+	kind TEXT NOT NULL CHECK (kind IN ('limit', 'operator', 'lane_stopped', 'batch', 'rate_limited', 'state', 'outage', 'shared')),
+	detail_json TEXT NOT NULL CHECK (json_valid(detail_json))
+) STRICT;
+INSERT INTO events_new SELECT * FROM events;
+DROP TABLE events;
+ALTER TABLE events_new RENAME TO events;
+CREATE INDEX events_by_run ON events (run_id, at);
+`;
+
 /** Every schema step, in order. */
 export const MIGRATIONS: readonly Migration[] = [
 	{version: 1, description: 'runs, lanes, results, attempts, events and locks', sql: initialSchema},
 	{version: 2, description: 'outage and unreachable failures, outage events', sql: outageClasses},
 	{version: 3, description: 'the tests of each run (the queue), cached counts of finished runs', sql: runTests},
+	{version: 4, description: 'shared budget events', sql: sharedBudgetEvents},
 ];
 
 /** The schema version a list of migrations leads to. */

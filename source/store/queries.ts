@@ -37,6 +37,11 @@ export function readProviderStats(statements: Statements, runId: string): Map<st
 		if (lane) Object.assign(lane, {outages: row.outages, downMs: row.down_ms});
 	}
 
+	for (const row of statements.sharedStats.all(runId)) {
+		const lane = stats.get(row.lane);
+		if (lane) lane.shared = {runners: row.runners, budget: row.budget ?? undefined, lost: row.lost};
+	}
+
 	return stats;
 }
 

@@ -154,9 +154,9 @@ export function attemptValues(runId: string, attempt: AttemptRecord): AttemptVal
 }
 
 /** The engine events that belong in the audit trail; attempts and results have tables of their own. */
-export type StoredEvent = Extract<EngineEvent, {type: 'limit' | 'operator' | 'lane_stopped' | 'batch' | 'rate_limited' | 'state' | 'outage'}>;
+export type StoredEvent = Extract<EngineEvent, {type: 'limit' | 'operator' | 'lane_stopped' | 'batch' | 'rate_limited' | 'state' | 'outage' | 'shared'}>;
 
-const storedKinds = new Set<string>(['limit', 'operator', 'lane_stopped', 'batch', 'rate_limited', 'state', 'outage']);
+const storedKinds = new Set<string>(['limit', 'operator', 'lane_stopped', 'batch', 'rate_limited', 'state', 'outage', 'shared']);
 
 /** Parameters of `insertEvent`. */
 export type EventParams = {runId: string; at: number; lane: string | null; kind: StoredEvent['type']; detail: string};

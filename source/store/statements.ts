@@ -81,6 +81,14 @@ export function prepareStatements(db: Database.Database) {
 			SELECT lane, COUNT(CASE json_extract(detail_json, '$.phase') WHEN 'down' THEN 1 END) AS outages,
 				COALESCE(SUM(json_extract(detail_json, '$.downMs')), 0) AS down_ms
 			FROM events WHERE run_id = ? AND kind = 'outage' GROUP BY lane`),
+		// Lanes that shared their provider's budget: the most runners at once any of their events saw, the budget, and
+		// how often Redis went away. The budget comes from the latest event that names it.
+		sharedStats: db.prepare<[string], {lane: string; runners: number; budget: string | null; lost: number}>(`
+			SELECT lane, MAX(COALESCE(json_extract(detail_json, '$.runners'), 1)) AS runners,
+				(SELECT json_extract(e.detail_json, '$.budget') FROM events e WHERE e.run_id = events.run_id AND e.lane = events.lane
+					AND e.kind = 'shared' AND json_extract(e.detail_json, '$.budget') IS NOT NULL ORDER BY e.at DESC, e.id DESC LIMIT 1) AS budget,
+				COUNT(CASE json_extract(detail_json, '$.phase') WHEN 'lost' THEN 1 END) AS lost
+			FROM events WHERE run_id = ? AND kind = 'shared' GROUP BY lane`),
 		// Answered requests (passed or failed) of the most recent runs: the provider's recent speed, read
 		// through the primary key's run_id prefix rather than an index every result commit would pay for.
 		// Answers from the built-in simulator say nothing about a real provider of the same model name.

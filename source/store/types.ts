@@ -50,6 +50,12 @@ export type RunListRow = {
 	errored: number;
 };
 
+/**
+ * A lane's shared budget in one run: the most runners of it at once that the lane saw, its id (credentials left
+ * out), and how many times Redis went away meanwhile.
+ */
+export type SharedSummary = {runners: number; budget?: string; lost: number};
+
 /** Requests seen by one provider in one run, from the attempts log. */
 export type ProviderStats = {
 	requests: number;
@@ -63,6 +69,8 @@ export type ProviderStats = {
 	/** Times the provider went down, and the milliseconds it was down (outages that ended). */
 	outages: number;
 	downMs: number;
+	/** Present when the lane shared its provider's budget with other runners (`shared.redis`). */
+	shared?: SharedSummary;
 	/** Wall-clock epoch ms of the first and last attempt. */
 	firstAt: number;
 	lastAt: number;

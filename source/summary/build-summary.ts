@@ -13,7 +13,7 @@ export type SummaryInput = {
 	/** Per model, as the store aggregates the run's results (`Store.modelStats`): only the run's own tests. */
 	modelStats: ReadonlyMap<string, ModelStats>;
 	/** Per provider, from the recorded attempts (the whole run, resumed parts included). */
-	requestStats: ReadonlyMap<string, Partial<Pick<ProviderSummary, 'requests' | 'rateLimited' | 'retries' | 'outageFailures' | 'transientFailures' | 'outages' | 'downMs'>>>;
+	requestStats: ReadonlyMap<string, Partial<Pick<ProviderSummary, 'requests' | 'rateLimited' | 'retries' | 'outageFailures' | 'transientFailures' | 'outages' | 'downMs' | 'shared'>>>;
 };
 
 const emptyCounts = (items: number): Counts => ({items, passed: 0, failed: 0, errored: 0, pending: items});
@@ -38,6 +38,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
 			downMs: Math.round(stats?.downMs ?? 0),
 			tokens: 0,
 			tokensPerMinute: 0,
+			...(stats?.shared ? {shared: stats.shared} : {}),
 		};
 		for (const model of provider.models) {
 			const stats = input.modelStats.get(model);

@@ -82,6 +82,10 @@ export function reportTable({summary, tokens: modelTokens, stats}: ReportInput, 
 		];
 	});
 
+	// A budget shared with other runners: this run's numbers are its part of what the provider saw.
+	const shared = Object.entries(summary.providers).flatMap(([name, p]) => (p.shared ? [
+		`${name} shared its provider budget${p.shared.budget ? ` ${p.shared.budget}` : ''} through Redis (${p.shared.runners} runner${p.shared.runners === 1 ? '' : 's'} at most at once)${p.shared.lost > 0 ? `; Redis went away ${p.shared.lost}×` : ''}`,
+	] : []));
 	const notRun = t.pending > 0 ? `, ${t.pending} not run` : '';
 	const width = options.width ?? Number.POSITIVE_INFINITY;
 	const fit = (line: string) => (cellWidth(line) <= width ? line : truncate(line, width));
@@ -91,6 +95,7 @@ export function reportTable({summary, tokens: modelTokens, stats}: ReportInput, 
 		...textColumns(modelColumns, [...models, total], width),
 		'',
 		...textColumns(providerColumns, providers, width),
+		...(shared.length > 0 ? ['', ...shared.map(line => fit(line))] : []),
 	].join('\n');
 }
 

@@ -24,6 +24,11 @@ export type ProviderSummary = Counts & {
 	/** Prompt and completion tokens of its answers, and per minute of the run. */
 	tokens: number;
 	tokensPerMinute: number;
+	/**
+	 * Only when the lane shared its provider's budget with other runners (`shared.redis`): the most runners at once
+	 * it saw, the budget's id (credentials left out), and how many times Redis went away.
+	 */
+	shared?: {runners: number; budget?: string; lost: number};
 };
 
 export type ModelSummary = Counts & {

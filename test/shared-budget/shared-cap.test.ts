@@ -4,6 +4,7 @@ import {onlyJsonObject} from '../cli/fixtures.js';
 import {resultCount} from '../helpers/resume-harness.js';
 import {startRedisServer, type RedisServer} from '../helpers/redis-server.js';
 import {waitUntil} from '../helpers/wait.js';
+import {runCli} from '../helpers/cli.js';
 import {requestsOf, startRunner, startSharedSimulator, type Runner} from './harness.js';
 
 let redis: RedisServer;
@@ -50,6 +51,12 @@ test('two runners fixed at the true cap never hold more than the cap at the prov
 		expect(onlyJsonObject(result.stdout).status).toBe('completed');
 		expect(resultCount(runner.db)).toBe(80);
 		expect(result.stderr).toMatch(/gw: sharing its provider budget through Redis/);
+		// The run records that it shared: the --json summary, and `lanes report` read back from the database.
+		const summary = onlyJsonObject(result.stdout) as {runId: string; providers: Record<string, {shared?: unknown}>};
+		expect(summary.providers.gw!.shared).toEqual({runners: 2, budget: `${simulator.url}/gw/v1`, lost: 0});
+		const report = await runCli(['report', summary.runId, '--db', runner.db]);
+		expect(report.code).toBe(0);
+		expect(report.stdout).toContain(`gw shared its provider budget ${simulator.url}/gw/v1 through Redis (2 runners at most at once)`);
 	}
 });
 

@@ -43,6 +43,27 @@ function expectRefused(path: string, directory: string, message: RegExp): void {
 }
 
 describe('migrating', () => {
+	test('a schema-2 database keeps its events and takes shared-budget events after the upgrade', () => {
+		const path = join(temporaryDirectory(), 'v2.db');
+		const db = new Database(path);
+		db.pragma('journal_mode = WAL');
+		migrate(db, path, MIGRATIONS.slice(0, 2));
+		db.prepare(`INSERT INTO runs (id, started_at, status, config_json, config_path, suite_path, suite_hash, models_json, test_ids_json, item_count)
+			VALUES ('r1', 1, 'interrupted', '{}', 'c.json', 's.jsonl', 'h', '[{"name":"m1","provider":"p","apiModel":"m1"}]', '["t1"]', 1)`).run();
+		db.prepare(`INSERT INTO attempts (run_id, provider, model, test_id, attempt, outcome, latency_ms, at) VALUES ('r1', 'p', 'm1', 't1', 1, 'ok', 5, 2)`).run();
+		db.prepare(`INSERT INTO events (run_id, at, lane, kind, detail_json) VALUES ('r1', 2, 'p', 'outage', '{"phase":"down"}')`).run();
+		expect(() => db.prepare(`INSERT INTO events (run_id, at, lane, kind, detail_json) VALUES ('r1', 2, 'p', 'shared', '{}')`).run()).toThrow(/CHECK/);
+		db.close();
+		const store = track(openStore(path));
+		store.recordEvent('r1', {type: 'shared', lane: 'p', phase: 'joined', runners: 1, budget: 'https://gw.example/v1', at: 3});
+		store.recordEvent('r1', {type: 'shared', lane: 'p', phase: 'lost', share: 2, reason: 'connect ECONNREFUSED', at: 4});
+		store.recordEvent('r1', {type: 'shared', lane: 'p', phase: 'left', runners: 3, budget: 'https://gw.example/v1', at: 5});
+		store.close();
+		expect(inspect(path).userVersion).toBe(latestVersion(MIGRATIONS));
+		const reopened = track(openStore(path));
+		expect(reopened.providerStats('r1').get('p')).toMatchObject({outages: 1, shared: {runners: 3, budget: 'https://gw.example/v1', lost: 1}});
+	});
+
 	test('a schema-1 database keeps every row and takes outage failures after the upgrade', () => {
 		const path = join(temporaryDirectory(), 'old.db');
 		const db = new Database(path);

@@ -21,7 +21,7 @@ export type PacerOptions = {
  */
 export class Pacer {
 	readonly #qps: TokenBucket;
-	readonly #tpm: TokenBucket | undefined;
+	#tpm: TokenBucket | undefined;
 	readonly #requests = new BudgetMirror();
 	readonly #tokens = new BudgetMirror();
 	/** When recent requests went, with their tokens, to tell which ones a response's headers could not count yet. */
@@ -36,6 +36,13 @@ export class Pacer {
 		this.#qps = new TokenBucket(clock, options.qps);
 		// A second's worth of tokens at once: Azure checks its quota over windows of a few seconds.
 		this.#tpm = options.tpm === undefined ? undefined : new TokenBucket(clock, options.tpm / 60, {burstSeconds: 1});
+	}
+
+	/** The tokens-per-minute quota (a shared budget's runner keeps to its share of it); undefined: none. */
+	setTpm(tpm: number | undefined): void {
+		if (tpm === undefined) this.#tpm = undefined;
+		else if (this.#tpm) this.#tpm.setRate(tpm / 60);
+		else this.#tpm = new TokenBucket(this.clock, tpm / 60, {burstSeconds: 1});
 	}
 
 	get qps(): number | undefined {

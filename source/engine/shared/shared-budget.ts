@@ -17,6 +17,10 @@ export type SharedView = {
 	cap: number;
 	/** Whether the coordinator answers now. */
 	connected: boolean;
+	/** The budget's id as the report shows it (credentials and query left out). */
+	budget?: string;
+	/** The most runners of this budget at once that this runner has seen. */
+	mostRunners?: number;
 };
 
 /**
@@ -32,6 +36,14 @@ export type SharedBudget = {
 	rateShare(): number;
 	/** What the lane holds and wants: in flight now, and as many as it would hold if it were alone. */
 	note(inFlight: number, demand: number): void;
+	/**
+	 * The budget's one learned limit: the lane's limit of the whole budget (adaptive: what it learned; off: the
+	 * operator's number). The budget's cap, which leases split, is the lowest that runners with work publish,
+	 * so two adaptive runners probe above it no more often than one.
+	 */
+	publishLimit(limit: number): void;
+	/** Requests in flight across every runner of the budget: the others' as last heard, and this runner's `own`. */
+	inFlightAcross(own: number): number;
 	/** Milliseconds of a budget-wide 429 pause still to wait (another runner's Retry-After). */
 	pauseLeftMs(): number;
 	/** This runner's 429 says wait `ms`: every runner of the budget waits too. */
@@ -54,6 +66,8 @@ export const embeddedBudget: SharedBudget = {
 	slots: limit => limit,
 	rateShare: () => 1,
 	note() {},
+	publishLimit() {},
+	inFlightAcross: own => own,
 	pauseLeftMs: () => 0,
 	publishPause() {},
 	claimProbe: () => true,

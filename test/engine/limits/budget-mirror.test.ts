@@ -73,6 +73,29 @@ describe('Pacer', () => {
 		for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(2490);
 	});
 
+	it('setTpm splits the quota: at half of 6,000 a minute, requests of 250 tokens go at half the rate', async () => {
+		const clock = new FakeClock();
+		const pacer = new Pacer(clock, {tpm: 6000});
+		pacer.setTpm(3000);
+		expect(pacer.tpm).toBe(3000);
+		let sent = 0;
+		for (let step = 0; step < 20_000; step += 10) {
+			if (pacer.delayMs(250) === 0) {
+				pacer.take(250);
+				sent++;
+			}
+
+			await clock.advance(10);
+		}
+
+		// 50 tokens a second for 20 s plus the first second's worth: 1,050 tokens, four or five requests of 250.
+		expect(sent).toBeGreaterThanOrEqual(4);
+		expect(sent).toBeLessThanOrEqual(5);
+		pacer.setTpm(undefined);
+		expect(pacer.tpm).toBeUndefined();
+		expect(pacer.delayMs(1_000_000)).toBe(0);
+	});
+
 	it('after a pause, hands the slots out across one window', () => {
 		const clock = new FakeClock();
 		const pacer = new Pacer(clock, {});

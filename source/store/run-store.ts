@@ -128,7 +128,7 @@ export class Store {
 		return withPath(this.path, `reading the model statistics of run ${runId}`, () => readModelStats(this.statements, runId));
 	}
 
-	/** The results of the run's tests one at a time, in the order they were first recorded: for exports that stream. */
+	/** The results of the run's tests one at a time, by model, then test id: for exports that stream. */
 	*eachResult(runId: string): Generator<ItemResult> {
 		const rows = withPath(this.path, `reading the results of run ${runId}`, () => this.statements.resultsInRun.iterate({runId}));
 		for (const row of rows) yield resultFromRow(row);

@@ -123,10 +123,11 @@ export function prepareStatements(db: Database.Database) {
 			FROM results AS r WHERE r.run_id = @runId AND ${ownTest} GROUP BY r.model`),
 		modelCounts: db.prepare<{runId: string}, Pick<ModelStatsRow, 'model' | 'passed' | 'failed' | 'errored'>>(`
 			SELECT r.model, ${statusCounts} FROM results AS r WHERE r.run_id = @runId AND ${ownTest} GROUP BY r.model`),
+		// In primary-key order, so SQLite streams them: sorting a million rows by time would cost seconds and a temp file.
 		resultsInRun: db.prepare<{runId: string}, ResultRow>(`
 			SELECT ${resultColumns} FROM results AS r
 			WHERE r.run_id = @runId AND ${ownTest}
-			ORDER BY finished_at, model, test_id`),
+			ORDER BY model, test_id`),
 		cacheCounts: db.prepare<{id: string; done: number | null; passed: number | null; failed: number | null; errored: number | null}>(`
 			UPDATE runs SET done_count = @done, passed_count = @passed, failed_count = @failed, errored_count = @errored WHERE id = @id`),
 

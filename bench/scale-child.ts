@@ -1,6 +1,7 @@
 /**
  * One measured step of the scale bench, in its own process so its peak RSS is its own:
- * `tsx bench/scale-child.ts MODE OUT.json DB SUITE [STOP_AFTER]`, MODE one of run, resume, report, runs, base.
+ * `node CHILD.mjs MODE OUT.json DB SUITE [STOP_AFTER]` (compiled by compiled-child.ts), MODE one of run, resume,
+ * report, runs, base.
  * run and resume go the way `lanes run` / `lanes resume` do (streamed suite, store as the queue, the store
  * attached for attempts and events) with an in-process instant client in place of HTTP; report and runs call the
  * commands themselves, with stdout thrown away.

@@ -3,6 +3,7 @@ import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
+import {compileScaleChild} from './compiled-child.js';
 import {count, fixed, table, type SectionResult, type Target} from './format.js';
 
 /** 10 models x 100k tests, as the issue measures; LANES_SCALE_ITEMS sets another size (develop at 100k). */
@@ -12,11 +13,11 @@ const tests = Math.round(items / models);
 
 type Step = Record<string, number | string> & {maxRssMb: number; wallMs: number};
 
-/** Runs one step in a fresh process (tsx, as `npm run lanes` does), stdout thrown away. */
-function step(directory: string, mode: string, db: string, suite: string, extra?: string): Step {
+/** Runs one step in a fresh process (compiled JS, as `lanes` runs from dist/), stdout thrown away. */
+function runStep(script: string, directory: string, mode: string, db: string, suite: string, extra?: string): Step {
 	const out = path.join(directory, `${mode}-${extra ?? ''}.json`);
 	const began = performance.now();
-	const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/scale-child.ts', mode, out, db, suite, ...(extra ? [extra] : [])], {
+	const child = spawnSync(process.execPath, [script, mode, out, db, suite, ...(extra ? [extra] : [])], {
 		stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: {...process.env, NODE_ENV: 'production'}, maxBuffer: 1 << 24,
 	});
 	const wallMs = performance.now() - began;
@@ -32,20 +33,22 @@ function writeSuite(file: string): void {
 
 /**
  * Section: a million items (10 models x 100k tests) through the store as the queue. Each step runs in its own
- * process (peak RSS is the process's maxRSS, tsx loader included): a run stopped half way, its resume to the
+ * process (peak RSS is the process's maxRSS; compiled JS, as users run it): a run stopped half way, its resume to the
  * end, then report (table, json, per-result csv) and runs on the full database.
  */
 export async function benchScale(): Promise<SectionResult> {
 	const directory = mkdtempSync(path.join(os.tmpdir(), 'lanes-bench-scale-'));
+	const child = compileScaleChild('scale-child');
+	const step = (mode: string, db: string, suite: string, extra?: string) => runStep(child, directory, mode, db, suite, extra);
 	try {
 		const suite = path.join(directory, 'suite.jsonl');
 		const db = path.join(directory, 'scale.db');
 		writeSuite(suite);
-		const base = step(directory, 'base', db, suite);
-		const run = step(directory, 'run', db, suite, String(Math.floor(items / 2)));
-		const resume = step(directory, 'resume', db, suite);
-		const reports = ['table', 'json', 'results'].map(format => ({format, ...step(directory, 'report', db, suite, format)}));
-		const runs = step(directory, 'runs', db, suite);
+		const base = step('base', db, suite);
+		const run = step('run', db, suite, String(Math.floor(items / 2)));
+		const resume = step('resume', db, suite);
+		const reports = ['table', 'json', 'results'].map(format => ({format, ...step('report', db, suite, format)}));
+		const runs = step('runs', db, suite);
 		const done = Number(run.results) + Number(resume.results);
 		if (done !== items || resume.status !== 'completed') throw new Error(`the run ended with ${done} of ${items} results (${resume.status})`);
 		const peakRss = Math.max(run.maxRssMb, resume.maxRssMb);
@@ -79,5 +82,6 @@ export async function benchScale(): Promise<SectionResult> {
 		};
 	} finally {
 		rmSync(directory, {recursive: true, force: true});
+		rmSync(child, {force: true});
 	}
 }

@@ -201,12 +201,22 @@ ALTER TABLE events_new RENAME TO events;
 CREATE INDEX events_by_run ON events (run_id, at);
 `;
 
+// Reports of a million results: a run that was never narrowed (resume --force) skips the per-result check that
+// its test is still the run's, and retries (attempts beyond each item's first) count distinct items from a
+// partial index of first attempts (one row an item and session) instead of sorting every attempt. Runs from
+// before are marked narrowed: they may be, and the check only costs time.
+const scaleReports = `
+ALTER TABLE runs ADD COLUMN narrowed INTEGER NOT NULL DEFAULT 1 CHECK (narrowed IN (0, 1));
+CREATE INDEX attempts_first ON attempts (run_id, provider, model, test_id) WHERE attempt = 1;
+`;
+
 /** Every schema step, in order. */
 export const MIGRATIONS: readonly Migration[] = [
 	{version: 1, description: 'runs, lanes, results, attempts, events and locks', sql: initialSchema},
 	{version: 2, description: 'outage and unreachable failures, outage events', sql: outageClasses},
 	{version: 3, description: 'the tests of each run (the queue), cached counts of finished runs', sql: runTests},
 	{version: 4, description: 'shared budget events', sql: sharedBudgetEvents},
+	{version: 5, description: 'scale reports: runs.narrowed, an index of first attempts', sql: scaleReports},
 ];
 
 /** The schema version a list of migrations leads to. */

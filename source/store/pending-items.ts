@@ -10,11 +10,8 @@ import type {Statements} from './statements.js';
 export function storedPendingItems(statements: Statements, runId: string, options: {retryErrors: boolean}): PendingItems {
 	const extent = statements.testExtent.get(runId)!;
 	const final = new Map<string, StatusCounts>();
-	for (const row of statements.modelStats.iterate({runId})) {
-		if (options.retryErrors && row.status === 'errored') continue;
-		const counts = final.get(row.model) ?? {passed: 0, failed: 0, errored: 0};
-		counts[row.status] += row.count;
-		final.set(row.model, counts);
+	for (const row of statements.modelCounts.iterate({runId})) {
+		final.set(row.model, {passed: row.passed, failed: row.failed, errored: options.retryErrors ? 0 : row.errored});
 	}
 
 	const priorCounts = (models: readonly string[]) => {

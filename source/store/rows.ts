@@ -214,7 +214,8 @@ export type ProviderStatsRow = {provider: string; requests: number; rate_limited
 export type TestRow = {id: string; prompt: string | null; expected: string | null; match: string; system: string | null};
 
 /** Results of one model with one status, and their tokens. */
-export type ModelStatsRow = {model: string; status: ItemResult['status']; count: number; prompt_tokens: number; completion_tokens: number};
+/** Per model of a run: results per status, tokens, and the latency sketch's percentiles as JSON (NULL without any). */
+export type ModelStatsRow = {model: string; passed: number; failed: number; errored: number; prompt_tokens: number; completion_tokens: number; latency: string | null};
 
 /** A stored test as the engine's TestCase; absent fields stay absent. */
 export function testFromRow(row: TestRow): TestCase {

@@ -5,6 +5,7 @@ import type {AttemptRecord, EngineEvent, ItemResult, TestCase} from '../engine/t
 import {DatabaseError, withPath, wrapError} from './database-error.js';
 import {HEARTBEAT_INTERVAL_MS, holderIsLive, lockHeldMessage, thisProcess} from './lock.js';
 import {isCorruption} from './inspect-file.js';
+import {registerLatencySketch} from './latency-sketch.js';
 import {openDatabase} from './open-database.js';
 import {readLatencyStats, readProviderStats, readRun} from './queries.js';
 import {readModelStats} from './model-stats.js';
@@ -44,7 +45,10 @@ export class Store {
 		this.readonly = options.readonly ?? false;
 		this.db = openDatabase(path, {readonly: this.readonly});
 		try {
-			this.statements = withPath(path, 'preparing statements', () => prepareStatements(this.db));
+			this.statements = withPath(path, 'preparing statements', () => {
+				registerLatencySketch(this.db);
+				return prepareStatements(this.db);
+			});
 		} catch (error) {
 			this.db.close();
 			throw error;
@@ -124,7 +128,7 @@ export class Store {
 		return withPath(this.path, `reading the model statistics of run ${runId}`, () => readModelStats(this.statements, runId));
 	}
 
-	/** The results of the run's tests one at a time, in the order they were first recorded: for exports that stream. */
+	/** The results of the run's tests one at a time, by model, then test id: for exports that stream. */
 	*eachResult(runId: string): Generator<ItemResult> {
 		const rows = withPath(this.path, `reading the results of run ${runId}`, () => this.statements.resultsInRun.iterate({runId}));
 		for (const row of rows) yield resultFromRow(row);

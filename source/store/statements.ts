@@ -2,6 +2,14 @@ import type Database from 'better-sqlite3';
 import type {
 	AttemptValues, EventParams, LaneParams, LaneRow, LockRow, ModelStatsRow, ProviderStatsRow, ResultRow, ResultValues, RunListDbRow, RunRow, TestRow,
 } from './rows.js';
+import {SKETCH_FUNCTION} from './latency-sketch.js';
+
+// Results of the run's own tests only: a resume --force may have dropped some, and theirs stay for the record.
+// Only a narrowed run pays for the check (SQLite evaluates the uncorrelated flag once).
+const ownTest = `((SELECT narrowed FROM runs WHERE id = @runId) = 0
+	OR EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = @runId AND t.id = r.test_id))`;
+const statusCounts = `COUNT(CASE r.status WHEN 'passed' THEN 1 END) AS passed, COUNT(CASE r.status WHEN 'failed' THEN 1 END) AS failed,
+	COUNT(CASE r.status WHEN 'errored' THEN 1 END) AS errored`;
 
 const resultColumns = 'model, test_id, provider, status, answer, latency_ms, attempts, prompt_tokens, completion_tokens, error_class, error_message, finished_at';
 
@@ -10,8 +18,8 @@ export function prepareStatements(db: Database.Database) {
 	return {
 		runExists: db.prepare<[string], {one: 1}>('SELECT 1 AS one FROM runs WHERE id = ?'),
 		insertRun: db.prepare<{id: string; startedAt: number; configJson: string; configPath: string; suitePath: string; suiteHash: string; modelsJson: string; testIdsJson: string; itemCount: number}>(`
-			INSERT INTO runs (id, started_at, status, config_json, config_path, suite_path, suite_hash, models_json, test_ids_json, item_count)
-			VALUES (@id, @startedAt, 'running', @configJson, @configPath, @suitePath, @suiteHash, @modelsJson, @testIdsJson, @itemCount)`),
+			INSERT INTO runs (id, started_at, status, config_json, config_path, suite_path, suite_hash, models_json, test_ids_json, item_count, narrowed)
+			VALUES (@id, @startedAt, 'running', @configJson, @configPath, @suitePath, @suiteHash, @modelsJson, @testIdsJson, @itemCount, 0)`),
 		// A lane seen for the first time goes after the others; a known lane keeps its place.
 		saveLane: db.prepare<LaneParams>(`
 			INSERT INTO run_lanes (run_id, lane, position, concurrency, min_concurrency, max_concurrency, adaptive, paused, qps)
@@ -57,25 +65,23 @@ export function prepareStatements(db: Database.Database) {
 				COUNT(CASE status WHEN 'failed' THEN 1 END) AS failed,
 				COUNT(CASE status WHEN 'errored' THEN 1 END) AS errored
 			FROM results AS r
-			WHERE r.run_id = @runId
-				AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = @runId AND t.id = r.test_id)
+			WHERE r.run_id = @runId AND ${ownTest}
 				AND r.model IN (SELECT json_extract(value, '$.name') FROM json_each(@models))`),
 		narrowRun: db.prepare<{id: string; models: string; testIds: string; itemCount: number}>(`
-			UPDATE runs SET models_json = @models, test_ids_json = @testIds, item_count = @itemCount WHERE id = @id`),
+			UPDATE runs SET models_json = @models, test_ids_json = @testIds, item_count = @itemCount, narrowed = 1 WHERE id = @id`),
 		results: db.prepare<[string], ResultRow>(`SELECT ${resultColumns} FROM results WHERE run_id = ? ORDER BY finished_at, model, test_id`),
 		finalKeys: db.prepare<{runId: string; includeErrored: 0 | 1}, {model: string; test_id: string}>(`
 			SELECT model, test_id FROM results WHERE run_id = @runId AND (@includeErrored OR status <> 'errored')`),
-		// Per item first, so retries are "attempts beyond the first" even when a resumed run numbers attempts anew.
+		// Retries are attempts beyond each item's first, even when a resumed run numbers attempts anew: every
+		// request minus the distinct items with a first attempt, read from the partial index attempts_first.
 		providerStats: db.prepare<[string], ProviderStatsRow>(`
-			SELECT provider, SUM(count) AS requests, SUM(rate_limited) AS rate_limited, SUM(count) - COUNT(*) AS retries,
-				SUM(outage) AS outage_failures, SUM(transient) AS transient_failures, MIN(first_at) AS first_at, MAX(last_at) AS last_at
-			FROM (
-				SELECT provider, COUNT(*) AS count, COUNT(CASE outcome WHEN 'rate_limit' THEN 1 END) AS rate_limited,
-					COUNT(CASE outcome WHEN 'outage' THEN 1 END) AS outage, COUNT(CASE WHEN outcome IN ('transient', 'unreachable') THEN 1 END) AS transient,
-					MIN(at) AS first_at, MAX(at) AS last_at
-				FROM attempts WHERE run_id = ? GROUP BY provider, model, test_id
-			)
-			GROUP BY provider ORDER BY provider`),
+			SELECT a.provider, COUNT(*) AS requests, COUNT(CASE a.outcome WHEN 'rate_limit' THEN 1 END) AS rate_limited,
+				COUNT(*) - COALESCE((SELECT COUNT(*) FROM (SELECT DISTINCT f.model, f.test_id FROM attempts AS f
+					WHERE f.run_id = a.run_id AND f.provider = a.provider AND f.attempt = 1)), 0) AS retries,
+				COUNT(CASE a.outcome WHEN 'outage' THEN 1 END) AS outage_failures,
+				COUNT(CASE WHEN a.outcome IN ('transient', 'unreachable') THEN 1 END) AS transient_failures,
+				MIN(a.at) AS first_at, MAX(a.at) AS last_at
+			FROM attempts AS a WHERE a.run_id = ? GROUP BY a.provider ORDER BY a.provider`),
 		// Times each lane's provider went down, and how long it stayed down (an outage still open at the end has no 'up').
 		outageStats: db.prepare<[string], {lane: string; outages: number; down_ms: number}>(`
 			SELECT lane, COUNT(CASE json_extract(detail_json, '$.phase') WHEN 'down' THEN 1 END) AS outages,
@@ -116,31 +122,20 @@ export function prepareStatements(db: Database.Database) {
 				AND NOT EXISTS (SELECT 1 FROM results AS r WHERE r.run_id = @runId AND r.model = m.value AND r.test_id = t.id
 					AND (r.status <> 'errored' OR @retryErrors = 0))
 			ORDER BY t.position, m.key`),
-		// Results of the run's own tests only: a resume --force may have dropped some, and theirs stay for the record.
+		// Per model in one pass over the results primary key (no sort): counts, tokens and latency percentiles
+		// from a bounded sketch (latency-sketch.ts). Memory is per model, whatever the number of results.
 		modelStats: db.prepare<{runId: string}, ModelStatsRow>(`
-			SELECT r.model, r.status, COUNT(*) AS count, COALESCE(SUM(r.prompt_tokens), 0) AS prompt_tokens,
-				COALESCE(SUM(r.completion_tokens), 0) AS completion_tokens
-			FROM results AS r
-			WHERE r.run_id = @runId AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = @runId AND t.id = r.test_id)
-			GROUP BY r.model, r.status`),
-		// Nearest-rank percentiles of answered results per model, ranked by a window function: SQLite sorts
-		// (spilling to disk when large), so no list of latencies is ever held here.
-		latencyPercentiles: db.prepare<{runId: string}, {model: string; p50: number; p95: number}>(`
-			SELECT model,
-				MAX(CASE WHEN rank = MAX(1, (50 * n + 99) / 100) THEN latency_ms END) AS p50,
-				MAX(CASE WHEN rank = MAX(1, (95 * n + 99) / 100) THEN latency_ms END) AS p95
-			FROM (
-				SELECT r.model, r.latency_ms, ROW_NUMBER() OVER (PARTITION BY r.model ORDER BY r.latency_ms) AS rank,
-					COUNT(*) OVER (PARTITION BY r.model) AS n
-				FROM results AS r
-				WHERE r.run_id = @runId AND r.status <> 'errored' AND r.latency_ms IS NOT NULL
-					AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = @runId AND t.id = r.test_id)
-			)
-			GROUP BY model`),
+			SELECT r.model, ${statusCounts}, COALESCE(SUM(r.prompt_tokens), 0) AS prompt_tokens,
+				COALESCE(SUM(r.completion_tokens), 0) AS completion_tokens,
+				${SKETCH_FUNCTION}(CASE WHEN r.status <> 'errored' THEN r.latency_ms END) AS latency
+			FROM results AS r WHERE r.run_id = @runId AND ${ownTest} GROUP BY r.model`),
+		modelCounts: db.prepare<{runId: string}, Pick<ModelStatsRow, 'model' | 'passed' | 'failed' | 'errored'>>(`
+			SELECT r.model, ${statusCounts} FROM results AS r WHERE r.run_id = @runId AND ${ownTest} GROUP BY r.model`),
+		// In primary-key order, so SQLite streams them: sorting a million rows by time would cost seconds and a temp file.
 		resultsInRun: db.prepare<{runId: string}, ResultRow>(`
 			SELECT ${resultColumns} FROM results AS r
-			WHERE r.run_id = @runId AND EXISTS (SELECT 1 FROM run_tests AS t WHERE t.run_id = @runId AND t.id = r.test_id)
-			ORDER BY finished_at, model, test_id`),
+			WHERE r.run_id = @runId AND ${ownTest}
+			ORDER BY model, test_id`),
 		cacheCounts: db.prepare<{id: string; done: number | null; passed: number | null; failed: number | null; errored: number | null}>(`
 			UPDATE runs SET done_count = @done, passed_count = @passed, failed_count = @failed, errored_count = @errored WHERE id = @id`),
 

@@ -29,6 +29,17 @@ const azure = (simulate: SimProvider['simulate'] = {}): SimProvider => ({name: '
 const userAzure = (simulate: SimProvider['simulate'] = {}): SimProvider => ({name: 'user_azure', dialect: 'azure', models: ['gpt-5-nano'], simulate: {maxConcurrent: 8, rps: 6, ...latency, ...simulate}});
 const gateway = (simulate: SimProvider['simulate']): SimProvider => ({name: 'gateway', dialect: 'openai', models: gatewayModels, simulate: {...latency, ...simulate}});
 
+/** An Azure account with a tokens-per-minute quota (60k, max_tokens 500) beside a gateway. */
+const tpmQuota = (): Pick<Condition, 'providers' | 'tests' | 'maxTokens' | 'plan'> => ({
+	providers: [
+		{name: 'azure', dialect: 'azure', models: ['gpt-4o-mini', 'gpt-4o', 'o4-mini'], simulate: {maxConcurrent: 50, tpm: 60_000, ...latency}},
+		gateway({maxConcurrent: 8, rps: 6}),
+	],
+	tests: 40,
+	maxTokens: 500,
+	plan: {azure: 5, gateway: 2},
+});
+
 export const conditions: Condition[] = [
 	{
 		key: 'outage',
@@ -74,24 +85,12 @@ export const conditions: Condition[] = [
 	{
 		key: 'tpm',
 		label: 'Azure tokens-per-minute quota, max_tokens 500 (lanes not told the quota)',
-		providers: [
-			{name: 'azure', dialect: 'azure', models: ['gpt-4o-mini', 'gpt-4o', 'o4-mini'], simulate: {maxConcurrent: 50, tpm: 60_000, ...latency}},
-			gateway({maxConcurrent: 8, rps: 6}),
-		],
-		tests: 40,
-		maxTokens: 500,
-		plan: {azure: 5, gateway: 2},
+		...tpmQuota(),
 	},
 	{
 		key: 'tpm-told',
 		label: 'the same quota, told to lanes as tpm',
-		providers: [
-			{name: 'azure', dialect: 'azure', models: ['gpt-4o-mini', 'gpt-4o', 'o4-mini'], simulate: {maxConcurrent: 50, tpm: 60_000, ...latency}},
-			gateway({maxConcurrent: 8, rps: 6}),
-		],
-		tests: 40,
-		maxTokens: 500,
-		plan: {azure: 5, gateway: 2},
+		...tpmQuota(),
 		toldTpm: ['azure'],
 	},
 	{

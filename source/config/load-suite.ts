@@ -75,12 +75,7 @@ const chunkBytes = 1 << 20;
  * Tests already handed over stay handed over: a caller storing them rolls back on the error.
  */
 export function readSuite(path: string, onTest: (test: TestCase) => void, options: ReadSuiteOptions = {}): SuiteDigest {
-	let fd: number;
-	try {
-		fd = openSync(path, 'r');
-	} catch (error) {
-		throw inputError(path, error);
-	}
+	const fd = openSuite(path);
 
 	const hash = createHash('sha256');
 	const problems: string[] = [];
@@ -142,14 +137,18 @@ export function readSuite(path: string, onTest: (test: TestCase) => void, option
 	return {path, testIds, hash: hash.digest('hex')};
 }
 
-/** sha256 of a suite file's bytes, read in chunks: whether a resumed run's suite is unchanged, without parsing it. */
-export function suiteHash(path: string): string {
-	let fd: number;
+/** The suite's file descriptor; a file that cannot be opened is the user's input error, naming it. */
+function openSuite(path: string): number {
 	try {
-		fd = openSync(path, 'r');
+		return openSync(path, 'r');
 	} catch (error) {
 		throw inputError(path, error);
 	}
+}
+
+/** sha256 of a suite file's bytes, read in chunks: whether a resumed run's suite is unchanged, without parsing it. */
+export function suiteHash(path: string): string {
+	const fd = openSuite(path);
 
 	const hash = createHash('sha256');
 	const buffer = Buffer.allocUnsafe(chunkBytes);

@@ -1,7 +1,9 @@
 import {configSchema} from '../../source/config/schema.js';
 import {simulatedSpecs} from '../../source/providers/simulated-config.js';
 import {DEFAULT_SIMULATOR_KEY, startSimulator, type Simulator} from '../../source/providers/simulator/index.js';
+import {afterAll, afterEach, beforeAll} from 'vitest';
 import {jsonl, makeTempDir, startCli, type CliProcess, type TempDir} from '../helpers/cli.js';
+import {startRedisServer, type RedisServer} from '../helpers/redis-server.js';
 
 /** One simulated provider, "gw", that every runner reaches over HTTP as an OpenAI-compatible gateway. */
 export async function startSharedSimulator(simulate: object, timeScale = 1): Promise<{simulator: Simulator; startedAt: number}> {
@@ -36,4 +38,38 @@ export function startRunner(simulator: Simulator, options: {model: string; tests
 /** What the simulator saw of `model`'s runner. */
 export function requestsOf(simulator: Simulator, model: string) {
 	return simulator.log().filter(entry => entry.model === model);
+}
+
+/**
+ * The hooks every shared-budget CLI test file needs: one redis-server for the file, and after each test its
+ * runners killed (if still running) and cleaned up, then `closeSimulator`.
+ */
+export function sharedWorld(closeSimulator: () => Promise<void>): {redis: () => RedisServer; runners: Runner[]} {
+	let redis: RedisServer | undefined;
+	const runners: Runner[] = [];
+	beforeAll(async () => {
+		redis = await startRedisServer();
+	});
+
+	afterAll(async () => {
+		await redis?.stop();
+	});
+
+	afterEach(async () => {
+		for (const runner of runners.splice(0)) {
+			if (!runner.process.exitedYet()) runner.process.child.kill('SIGKILL');
+			await runner.process.exited.catch(() => undefined);
+			runner.dir.remove();
+		}
+
+		await closeSimulator();
+	});
+
+	return {
+		redis() {
+			if (!redis) throw new Error('redis-server is not started yet (use it inside a test)');
+			return redis;
+		},
+		runners,
+	};
 }

@@ -1,41 +1,24 @@
-import {afterAll, afterEach, beforeAll, expect, test} from 'vitest';
+import {expect, test} from 'vitest';
 import type {Simulator} from '../../source/providers/simulator/index.js';
 import {onlyJsonObject} from '../cli/fixtures.js';
 import {resultCount} from '../helpers/resume-harness.js';
-import {startRedisServer, type RedisServer} from '../helpers/redis-server.js';
 import {waitUntil} from '../helpers/wait.js';
 import {runCli} from '../helpers/cli.js';
-import {requestsOf, startRunner, startSharedSimulator, type Runner} from './harness.js';
+import {requestsOf, startRunner, startSharedSimulator, sharedWorld} from './harness.js';
 
-let redis: RedisServer;
 let simulator: Simulator | undefined;
-const runners: Runner[] = [];
-
-beforeAll(async () => {
-	redis = await startRedisServer();
-});
-
-afterAll(async () => {
-	await redis.stop();
-});
-
-afterEach(async () => {
-	for (const runner of runners.splice(0)) {
-		if (!runner.process.exitedYet()) runner.process.child.kill('SIGKILL');
-		await runner.process.exited.catch(() => undefined);
-		runner.dir.remove();
-	}
-
+const world = sharedWorld(async () => {
 	await simulator?.close();
 	simulator = undefined;
 });
+const {runners} = world;
 
 const cap = 6;
 
 test('two runners fixed at the true cap never hold more than the cap at the provider, and finish every item', async () => {
 	({simulator} = await startSharedSimulator({maxConcurrent: cap, rps: 1000, latencyMs: 60, latencySigma: 0.2}));
-	const a = startRunner(simulator, {model: 'm-a', tests: 80, concurrency: cap, redis: redis.url});
-	const b = startRunner(simulator, {model: 'm-b', tests: 80, concurrency: cap, redis: redis.url});
+	const a = startRunner(simulator, {model: 'm-a', tests: 80, concurrency: cap, redis: world.redis().url});
+	const b = startRunner(simulator, {model: 'm-b', tests: 80, concurrency: cap, redis: world.redis().url});
 	runners.push(a, b);
 	const [resultA, resultB] = await Promise.all([a.process.exited, b.process.exited]);
 	expect(resultA.code, a.process.describe()).toBe(0);
@@ -64,8 +47,8 @@ test('a runner killed with SIGKILL frees its share within one lease time', async
 	({simulator} = await startSharedSimulator({maxConcurrent: cap, rps: 1000, latencyMs: 80, latencySigma: 0.2}));
 	const timeoutMs = 1000;
 	const leaseMs = timeoutMs + 2000;
-	const a = startRunner(simulator, {model: 'm-a', tests: 2000, concurrency: cap, redis: redis.url, timeoutMs});
-	const b = startRunner(simulator, {model: 'm-b', tests: 2000, concurrency: cap, redis: redis.url, timeoutMs});
+	const a = startRunner(simulator, {model: 'm-a', tests: 2000, concurrency: cap, redis: world.redis().url, timeoutMs});
+	const b = startRunner(simulator, {model: 'm-b', tests: 2000, concurrency: cap, redis: world.redis().url, timeoutMs});
 	runners.push(a, b);
 	const sim = simulator;
 	const both = () => requestsOf(sim, 'm-a').length > 20 && requestsOf(sim, 'm-b').length > 20;

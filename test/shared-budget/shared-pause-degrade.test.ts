@@ -1,33 +1,16 @@
-import {afterAll, afterEach, beforeAll, expect, test} from 'vitest';
+import {expect, test} from 'vitest';
 import type {Simulator} from '../../source/providers/simulator/index.js';
 import {onlyJsonObject} from '../cli/fixtures.js';
 import {resultCount} from '../helpers/resume-harness.js';
-import {startRedisServer, type RedisServer} from '../helpers/redis-server.js';
 import {waitUntil} from '../helpers/wait.js';
-import {requestsOf, startRunner, startSharedSimulator, type Runner} from './harness.js';
+import {requestsOf, startRunner, startSharedSimulator, sharedWorld} from './harness.js';
 
-let redis: RedisServer;
 let simulator: Simulator | undefined;
-const runners: Runner[] = [];
-
-beforeAll(async () => {
-	redis = await startRedisServer();
-});
-
-afterAll(async () => {
-	await redis.stop();
-});
-
-afterEach(async () => {
-	for (const runner of runners.splice(0)) {
-		if (!runner.process.exitedYet()) runner.process.child.kill('SIGKILL');
-		await runner.process.exited.catch(() => undefined);
-		runner.dir.remove();
-	}
-
+const world = sharedWorld(async () => {
 	await simulator?.close();
 	simulator = undefined;
 });
+const {runners} = world;
 
 test('one 429 pauses both: a runner that joins during another\'s Retry-After sends nothing until it ends', async () => {
 	const timeScale = 4;
@@ -36,10 +19,10 @@ test('one 429 pauses both: a runner that joins during another\'s Retry-After sen
 	let startedAt: number;
 	({simulator, startedAt} = await startSharedSimulator({maxConcurrent: 6, rps: 1000, latencyMs: 25, outages: [{atSeconds: 0, forSeconds: 1.5, status: 429}]}, timeScale));
 	const sim = simulator;
-	const a = startRunner(sim, {model: 'm-a', tests: 30, concurrency: 3, redis: redis.url, timeoutMs: 5000});
+	const a = startRunner(sim, {model: 'm-a', tests: 30, concurrency: 3, redis: world.redis().url, timeoutMs: 5000});
 	runners.push(a);
 	const first429 = await waitUntil('A\'s first 429', () => requestsOf(sim, 'm-a').find(entry => entry.status === 429), {timeoutMs: 20_000, intervalMs: 10, context: a.process.describe});
-	const b = startRunner(sim, {model: 'm-b', tests: 30, concurrency: 3, redis: redis.url, timeoutMs: 5000});
+	const b = startRunner(sim, {model: 'm-b', tests: 30, concurrency: 3, redis: world.redis().url, timeoutMs: 5000});
 	runners.push(b);
 	await b.process.waitForOutput('stderr', /gw: sharing its provider budget through Redis/, 20_000);
 	const bJoinedAt = performance.now() - startedAt;
@@ -57,13 +40,13 @@ test('Redis going away mid-run: each runner says so, goes on at its last share (
 	const cap = 6;
 	({simulator} = await startSharedSimulator({maxConcurrent: cap, rps: 1000, latencyMs: 60, latencySigma: 0.2}));
 	const sim = simulator;
-	const a = startRunner(sim, {model: 'm-a', tests: 300, concurrency: cap, redis: redis.url});
-	const b = startRunner(sim, {model: 'm-b', tests: 300, concurrency: cap, redis: redis.url});
+	const a = startRunner(sim, {model: 'm-a', tests: 300, concurrency: cap, redis: world.redis().url});
+	const b = startRunner(sim, {model: 'm-b', tests: 300, concurrency: cap, redis: world.redis().url});
 	runners.push(a, b);
 	await waitUntil('both runners to be sending', () => requestsOf(sim, 'm-a').length > 10 && requestsOf(sim, 'm-b').length > 10, {timeoutMs: 30_000, intervalMs: 20});
-	await redis.stop();
+	await world.redis().stop();
 	await Promise.all([a, b].map(async runner => runner.process.waitForOutput('stderr', /gw: Redis unreachable \(.*\): going on alone at its last share, 3 in flight/, 10_000)));
-	await redis.start();
+	await world.redis().start();
 	await Promise.all([a, b].map(async runner => runner.process.waitForOutput('stderr', /gw: Redis is back: sharing the budget again/, 10_000)));
 	const [resultA, resultB] = await Promise.all([a.process.exited, b.process.exited]);
 	for (const [runner, result] of [[a, resultA], [b, resultB]] as const) {

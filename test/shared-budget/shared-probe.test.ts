@@ -1,31 +1,14 @@
-import {afterAll, afterEach, beforeAll, expect, test} from 'vitest';
+import {expect, test} from 'vitest';
 import type {Simulator} from '../../source/providers/simulator/index.js';
 import {resultCount} from '../helpers/resume-harness.js';
-import {startRedisServer, type RedisServer} from '../helpers/redis-server.js';
-import {requestsOf, startRunner, startSharedSimulator, type Runner} from './harness.js';
+import {requestsOf, startRunner, startSharedSimulator, sharedWorld} from './harness.js';
 
-let redis: RedisServer;
 let simulator: Simulator | undefined;
-const runners: Runner[] = [];
-
-beforeAll(async () => {
-	redis = await startRedisServer();
-});
-
-afterAll(async () => {
-	await redis.stop();
-});
-
-afterEach(async () => {
-	for (const runner of runners.splice(0)) {
-		if (!runner.process.exitedYet()) runner.process.child.kill('SIGKILL');
-		await runner.process.exited.catch(() => undefined);
-		runner.dir.remove();
-	}
-
+const world = sharedWorld(async () => {
 	await simulator?.close();
 	simulator = undefined;
 });
+const {runners} = world;
 
 test('the breaker sends one probe for both runners: during an outage, at most one request per probe interval reaches the provider', async () => {
 	const outage = {atSeconds: 4, forSeconds: 10};
@@ -35,8 +18,8 @@ test('the breaker sends one probe for both runners: during an outage, at most on
 	// Probes back off from two healthy latencies to the cap of one second: 3.5 s after a runner first met the
 	// outage, each would probe once a second on its own.
 	const extra = {breaker: {failures: 3, maxProbeSeconds: probeEveryMs / 1000}};
-	const a = startRunner(sim, {model: 'm-a', tests: 400, concurrency: 6, redis: redis.url, extra});
-	const b = startRunner(sim, {model: 'm-b', tests: 400, concurrency: 6, redis: redis.url, extra});
+	const a = startRunner(sim, {model: 'm-a', tests: 400, concurrency: 6, redis: world.redis().url, extra});
+	const b = startRunner(sim, {model: 'm-b', tests: 400, concurrency: 6, redis: world.redis().url, extra});
 	runners.push(a, b);
 	const [resultA, resultB] = await Promise.all([a.process.exited, b.process.exited]);
 	expect(resultA.code, a.process.describe()).toBe(0);

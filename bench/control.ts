@@ -12,7 +12,7 @@ import {runPool} from './pool.js';
 import {laneSpec, makeTests, settle, simClient, simulateConfig, startSim, type SimProvider} from './scenario.js';
 
 /** 20x fast-forward (1 simulated second = 50 ms real): at 100x the HTTP path alone would need more than two cores. */
-const timeScale = 0.05;
+const timeScale = Number(process.env.LANES_BENCH_TIMESCALE ?? 0.05);
 const naivePool = 64;
 const retry = {maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 60_000};
 

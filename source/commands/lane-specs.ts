@@ -39,6 +39,7 @@ export function laneSpecs(config: Config, clients: ReadonlyMap<string, ChatClien
 			qps: provider.qps ?? azureDerivedQps(provider),
 			tpm: provider.tpm,
 			breaker: provider.breaker,
+			hedge: provider.hedge,
 			adaptive: setting.adaptive,
 			paused: setting.paused,
 			batch: provider.batch,

@@ -44,6 +44,7 @@ const laneFields = {
 	qps: z.number().positive().optional().describe('Requests per second cap for the whole provider. No cap when absent (an Azure provider with tpm derives one: 6 requests per minute per 1,000 tpm).'),
 	tpm: positiveInt.optional().describe('Tokens per minute the provider allows, if known: the lane paces each request\'s estimate (prompt characters / 4 + max_tokens) against it, as Azure counts at admission.'),
 	breaker: breaker.optional(),
+	hedge: z.boolean().default(true).describe('When the lane has nothing left to send and a slot free, send a second copy of a request that has taken more than twice the usual latency; the first answer counts and the other is dropped. Cuts the tail of heavy-tailed providers for a few extra requests per lane.'),
 	adaptive: z.boolean().default(true).describe('Adapt concurrency to what the provider allows: down on 429s and errors, up slowly while all is well.'),
 	batch: batch.optional(),
 	budget: z.string().min(1).optional().describe('Id of the provider budget this lane spends, shared with every runner whose provider names the same id (with shared.redis). Defaults to the endpoint or baseURL; for a simulated provider, the simulator\'s URL and the provider\'s name.'),

@@ -83,6 +83,8 @@ export type LaneSpec = {
 	tpm?: number;
 	/** Outage detection; defaults when absent. */
 	breaker?: BreakerSpec;
+	/** Second copies of slow requests once nothing else is left to send (default on). */
+	hedge?: boolean;
 	/** The provider budget shared with other runners (`shared.redis`); absent: this lane has it alone. */
 	shared?: SharedBudget;
 };

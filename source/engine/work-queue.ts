@@ -14,6 +14,12 @@ export type WorkItem = {
 	outageFailures: number;
 	/** Tokens it counts against a quota at admission (prompt / 4 + max_tokens). */
 	tokens: number;
+	/** Requests for it in flight now (two while hedged), and when the first of them went. */
+	copies: number;
+	sentAt: number;
+	hedged: boolean;
+	/** Its result is recorded: a copy still in flight is dropped when it comes back. */
+	final: boolean;
 };
 
 /** Items a page holds at most: enough that reading costs little per item, few enough that memory stays flat. */
@@ -132,7 +138,7 @@ export class WorkQueue {
 			if (pending.length > 0) {
 				cohort.page = pending.map(({model, test}) => {
 					const spec = cohort.models[model]!;
-					return {model: spec, test, attempts: 0, rateLimits: 0, outageFailures: 0, tokens: estimateTokens({...test, maxTokens: this.#maxTokens})};
+					return {model: spec, test, attempts: 0, rateLimits: 0, outageFailures: 0, tokens: estimateTokens({...test, maxTokens: this.#maxTokens}), copies: 0, sentAt: 0, hedged: false, final: false};
 				});
 				cohort.head = 0;
 				return true;

@@ -22,6 +22,10 @@ const minErrorSamples = 10;
 // within as many.
 const firstProbeWait = 2;
 const maxProbeWait = 16;
+// After the provider's limit fell from a level the lane had held, it often comes back: probe at most this many
+// windows apart, for this many windows after the fall, so it is found again soon.
+const maxProbeWaitAfterFall = 4;
+const fallRememberedWindows = 60;
 
 /**
  * Adaptive concurrency for one provider lane, with every time constant taken from observed latency so it
@@ -36,6 +40,8 @@ const maxProbeWait = 16;
  * - Up: +1, +2, +4 … per latency window in which the lane used its whole limit and nothing went wrong, so a
  *   cap that came back is found again within a few windows. Above the level where the provider last refused,
  *   it probes by +1 only every few windows, and waits longer after each refused probe.
+ * - A limit that dropped and came back: once a probe above the low level holds, the limit climbs as in slow
+ *   start to just below where the provider refused before the drop, and probes from there.
  * - A rising error rate (5xx, timeouts) cuts multiplicatively.
  */
 export class AimdLimit implements Limit {
@@ -55,10 +61,17 @@ export class AimdLimit implements Limit {
 	/** The lowest level the provider refused since the last operator change. */
 	#ceiling: number | undefined;
 	#probeWait = firstProbeWait;
-	/** The level the last cut on a refusal came from. */
-	#cutFrom = Number.POSITIVE_INFINITY;
+	/** Refusals of requests sent after the last cut, with none of those admitted since. */
+	#refusedInARow = 0;
+	/** A whole window passed just below the ceiling: the provider's limit was there. */
+	#heldBelowCeiling = false;
 	/** A probe above the ceiling in progress: the level it came from. */
 	#probeFrom: number | undefined;
+	/** Where the ceiling was before the provider's limit dropped: a limit that comes back likely comes back there. */
+	#formerCeiling: number | undefined;
+	#formerCeilingUntil = 0;
+	/** Slow start stops below this (regaining a former ceiling); unbounded at the start of a run. */
+	#slowStartCap = Number.POSITIVE_INFINITY;
 
 	constructor(private readonly clock: Clock, options: AimdOptions) {
 		this.#min = options.min;
@@ -94,6 +107,10 @@ export class AimdLimit implements Limit {
 		this.#ceiling = undefined;
 		this.#probeFrom = undefined;
 		this.#probeWait = firstProbeWait;
+		this.#formerCeiling = undefined;
+		this.#heldBelowCeiling = false;
+		this.#refusedInARow = 0;
+		this.#slowStartCap = Number.POSITIVE_INFINITY;
 		this.#step = 1;
 		this.#goodWindows = 0;
 		this.#windowStart = this.clock.now();
@@ -132,6 +149,7 @@ export class AimdLimit implements Limit {
 	}
 
 	#onSuccess(latencyMs: number): LimitChange | undefined {
+		if (this.clock.now() - latencyMs >= this.#lastCutAt) this.#refusedInARow = 0;
 		this.#latencyMs = this.#latencyMs === undefined ? latencyMs : (0.8 * this.#latencyMs) + (0.2 * latencyMs);
 		if (this.#slowStart) {
 			if (!this.#saturated) return undefined;
@@ -139,7 +157,9 @@ export class AimdLimit implements Limit {
 			// +2 a success triples the limit per latency window: a refusal comes back at once and names the
 			// slots held, so overshooting costs a few requests, while every window spent below the cap costs
 			// a window's worth of them (a long one, at 30 s a request).
-			return this.#change(this.#limit + 2, 'increase');
+			const to = Math.min(this.#limit + 2, this.#slowStartCap);
+			if (to >= this.#slowStartCap) this.#endSlowStart();
+			return this.#change(to, 'increase');
 		}
 
 		const now = this.clock.now();
@@ -155,12 +175,24 @@ export class AimdLimit implements Limit {
 		}
 
 		this.#goodWindows++;
+		if (this.#ceiling !== undefined && this.#limit + 1 >= this.#ceiling) this.#heldBelowCeiling = true;
 		if (this.#probeFrom !== undefined) {
 			// The probe held for a whole window: the provider allows more than it did.
 			this.#probeFrom = undefined;
 			this.#ceiling = undefined;
+			this.#heldBelowCeiling = false;
 			this.#probeWait = firstProbeWait;
 			this.#step = 2;
+			if (this.#formerCeiling !== undefined && this.#formerCeiling > this.#limit + 1) {
+				// A limit that dropped and came back: climb as at the start, to just below where it was, and
+				// probe from there.
+				this.#ceiling = this.#formerCeiling;
+				this.#formerCeiling = undefined;
+				this.#slowStart = true;
+				this.#slowStartCap = this.#ceiling - 1;
+				this.#saturated = false;
+				return undefined;
+			}
 		}
 
 		if (this.#ceiling !== undefined && this.#limit + 1 >= this.#ceiling) {
@@ -179,12 +211,14 @@ export class AimdLimit implements Limit {
 	#onOverload(cause: 'concurrency' | 'rate' | 'unknown', sentAt: number, admitted: number): LimitChange | undefined {
 		this.#trouble = true;
 		// Whatever the cause, the provider's budget is in sight: no more doubling.
-		this.#slowStart = false;
+		this.#endSlowStart();
 		if (cause === 'rate') return undefined;
+		// The provider had no slot with `admitted` of the lane's requests at most holding one.
+		this.#lowerCeiling(admitted + 1);
 		if (!this.#newSignal(sentAt)) {
-			// The same overshoot: requests cross on the way (several connections), so the first refusal back can
-			// read fewer slots than were held. A later one that saw more lifts the cut, never past where it began.
-			return admitted > this.#limit && admitted < this.#cutFrom ? this.#change(admitted, 'rate_limit') : undefined;
+			// The same overshoot coming back: every refusal says the provider holds no more than the lane's other
+			// requests still in flight, so the limit follows them down and each success sends one more, no burst.
+			return admitted < this.#limit ? this.#change(admitted, 'rate_limit') : undefined;
 		}
 
 		const from = this.#limit;
@@ -192,15 +226,36 @@ export class AimdLimit implements Limit {
 			// Only the probe was refused: back to where it came from, and wait longer before the next.
 			const back = this.#probeFrom;
 			this.#ceiling = from;
-			this.#probeWait = Math.min(maxProbeWait, this.#probeWait * 2);
+			const recentFall = this.#formerCeiling !== undefined && this.clock.now() < this.#formerCeilingUntil;
+			this.#probeWait = Math.min(recentFall ? maxProbeWaitAfterFall : maxProbeWait, this.#probeWait * 2);
 			this.#afterCut();
 			return this.#change(back, 'rate_limit');
 		}
 
-		this.#ceiling = Math.min(this.#ceiling ?? from, from);
-		this.#cutFrom = from;
+		this.#lowerCeiling(from);
+		this.#refusedInARow++;
 		this.#afterCut();
-		return this.#change(Math.min(from - 1, admitted), 'rate_limit');
+		// A second refusal of a request sent after the cut, with nothing admitted since: the provider's limit
+		// fell well below what the lane holds. Halving spares sending one doomed request per success while
+		// the lane drains down to it.
+		return this.#change(this.#refusedInARow > 1 ? Math.min(from - 1, admitted, from / 2) : Math.min(from - 1, admitted), 'rate_limit');
+	}
+
+	/** The provider refused at `level`: growth stops below it. A ceiling that held and then fell is remembered. */
+	#lowerCeiling(level: number): void {
+		if (this.#ceiling !== undefined && level >= this.#ceiling) return;
+		if (this.#ceiling !== undefined && this.#heldBelowCeiling) {
+			this.#formerCeiling = Math.max(this.#formerCeiling ?? 0, this.#ceiling);
+			this.#formerCeilingUntil = this.clock.now() + (fallRememberedWindows * this.windowMs);
+		}
+		this.#ceiling = level;
+		this.#heldBelowCeiling = false;
+	}
+
+	#endSlowStart(): void {
+		this.#slowStart = false;
+		this.#slowStartCap = Number.POSITIVE_INFINITY;
+		this.#windowStart = this.clock.now();
 	}
 
 	#newSignal(sentAt: number): boolean {

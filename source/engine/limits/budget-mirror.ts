@@ -60,7 +60,8 @@ export class BudgetMirror {
 		if (this.#perMs === undefined) return 0;
 		this.#refill(now);
 		const want = Math.min(need, this.#size);
-		return this.#level >= want ? 0 : (want - this.#level) / (this.#perMs * this.#safety);
+		// Float refills must not leave a wait of 1e-12 ms: a timer for it fires at the same instant, again and again.
+		return this.#level >= want - 1e-9 ? 0 : (want - this.#level) / (this.#perMs * this.#safety);
 	}
 
 	take(now: number, units = 1): void {

@@ -7,8 +7,8 @@ export type LimitSample =
 	| {kind: 'success'; latencyMs: number}
 	/**
 	 * The provider refused for its budget (429). `cause` is what its headers say was spent: the rate (requests
-	 * or tokens), in-flight slots, or unknown. `admitted` counts the lane's requests sent before this one and
-	 * still in flight when its refusal came back: the provider's slots this lane holds.
+	 * or tokens), in-flight slots, or unknown. `admitted` counts the lane's other requests still in flight when
+	 * the refusal came back: the most of the provider's slots the lane can have been holding.
 	 */
 	| {kind: 'overload'; cause: 'concurrency' | 'rate' | 'unknown'; sentAt: number; admitted: number}
 	/** A transient failure; `errorShare` of the `samples` recent outcomes failed. */

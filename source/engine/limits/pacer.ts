@@ -28,9 +28,9 @@ export class Pacer {
 	readonly #sent: Array<{at: number; tokens: number}> = [];
 	/** The shortest round trip of a refusal: how old a response's headers are when they arrive, at most. */
 	#lagMs = defaultLagMs;
+	/** After a pause, dispatches at the rate slots free up at the provider, until `#rampUntil`. */
+	#ramp: TokenBucket | undefined;
 	#rampUntil = 0;
-	#rampNextAt = 0;
-	#rampSpacingMs = 0;
 
 	constructor(private readonly clock: Clock, options: PacerOptions) {
 		this.#qps = new TokenBucket(clock, options.qps);
@@ -61,9 +61,8 @@ export class Pacer {
 	/** Milliseconds until a request of `tokens` may go. */
 	delayMs(tokens: number): number {
 		const now = this.clock.now();
-		const ramp = this.#rampUntil > now ? Math.max(0, this.#rampNextAt - now) : 0;
 		return Math.max(
-			ramp,
+			this.#rampUntil > now ? this.#ramp?.delayMs() ?? 0 : 0,
 			this.#qps.delayMs(),
 			this.#tpm?.delayMs(tokens) ?? 0,
 			this.#requests.delayMs(now),
@@ -80,7 +79,7 @@ export class Pacer {
 		this.#tokens.take(now, tokens);
 		this.#sent.push({at: now, tokens});
 		if (this.#sent.length > recentSends) this.#sent.shift();
-		if (this.#rampUntil > now) this.#rampNextAt = Math.max(this.#rampNextAt, now) + this.#rampSpacingMs;
+		if (this.#rampUntil > now) this.#ramp?.tryTake();
 	}
 
 	/** The provider's numbers from a response. */
@@ -109,12 +108,13 @@ export class Pacer {
 		if (info?.tokens && info.tokens.remaining < Math.min(tokens, info.tokens.limit)) this.#tokens.onRefused();
 	}
 
-	/** After a pause: hand out `slots` dispatches evenly across `windowMs`. */
+	/**
+	 * After a pause: hand out `slots` dispatches evenly across `windowMs`. A bucket, not a schedule, so a
+	 * wake-up that fires late sends what came due meanwhile instead of losing it.
+	 */
 	ramp(windowMs: number, slots: number): void {
-		const now = this.clock.now();
-		this.#rampUntil = now + windowMs;
-		this.#rampNextAt = now;
-		this.#rampSpacingMs = windowMs / Math.max(1, slots);
+		this.#rampUntil = this.clock.now() + windowMs;
+		this.#ramp = new TokenBucket(this.clock, Math.max(1, slots) / Math.max(1, windowMs) * 1000);
 	}
 
 	setQps(qps: number | undefined): void {

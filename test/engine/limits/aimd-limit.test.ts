@@ -27,20 +27,34 @@ describe('AimdLimit', () => {
 		expect(levels).toEqual([6, 18, 54]);
 	});
 
-	it('a 429 about slots sets the limit to the slots held, and ends slow start', async () => {
+	it('a 429 about slots sets the limit to the slots held, follows the overshoot down without bursts, and ends slow start', async () => {
 		const clock = new FakeClock();
 		const limit = new AimdLimit(clock, {initial: 40, min: 1, max: 64});
 		await clock.advance(10);
 		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 5, admitted: 32})).toEqual({from: 40, to: 32, cause: 'rate_limit'});
-		// Later refusals of requests sent before the cut are the same overshoot: no further cut.
-		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 6, admitted: 31})).toBeUndefined();
-		// One that crossed on the way and saw more slots held lifts the cut, never past where it began.
-		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 7, admitted: 35})).toEqual({from: 32, to: 35, cause: 'rate_limit'});
-		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 8, admitted: 45})).toBeUndefined();
-		// No more tripling: above the refused level it probes by one.
+		// Later refusals of the same overshoot: the limit follows the requests still held down, never up.
+		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 6, admitted: 31})).toEqual({from: 32, to: 31, cause: 'rate_limit'});
+		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 7, admitted: 35})).toBeUndefined();
+		// No more tripling: it climbs back to just below the refused level and probes by one.
 		await goodWindow(clock, limit, 100);
 		await goodWindow(clock, limit, 100);
-		expect(limit.limit).toBeLessThanOrEqual(36);
+		await goodWindow(clock, limit, 100);
+		expect(limit.limit).toBeLessThanOrEqual(32);
+	});
+
+	it('halves on a second refusal of a request sent after the cut, with nothing admitted between', async () => {
+		const clock = new FakeClock();
+		const limit = new AimdLimit(clock, {initial: 24, min: 1, max: 64, slowStart: false});
+		await clock.advance(10);
+		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 5, admitted: 23})?.to).toBe(23);
+		await clock.advance(10);
+		// Sent after the cut and refused again, while the lane still held 22: the provider's limit fell far.
+		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 12, admitted: 22})?.to).toBe(12);
+		await clock.advance(10);
+		limit.onSample({kind: 'success', latencyMs: 5});
+		// Something sent after that cut was admitted: the next refusal is a fresh one, cut to what is held.
+		await clock.advance(10);
+		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now() - 1, admitted: 9})?.to).toBe(9);
 	});
 
 	it('a 429 about the rate does not cut concurrency', async () => {

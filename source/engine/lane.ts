@@ -559,7 +559,7 @@ export class Lane {
 		this.#metrics.noteTokens((response.promptTokens ?? 0) + (response.completionTokens ?? 0));
 		this.#pacer.observe(response.rateLimit);
 		const downSince = this.#breaker.downSince;
-		if (this.#breaker.onSuccess(now)) {
+		if (this.#breaker.onSuccess(now, sentAt)) {
 			this.#context.emit({type: 'outage', lane: this.name, phase: 'up', downMs: now - (downSince ?? now), at: this.#context.wallNow()});
 			this.#shared.publishUp();
 		}
@@ -601,7 +601,7 @@ export class Lane {
 
 		if (error.errorClass === 'transient' || error.errorClass === 'unreachable') {
 			const wasDown = this.#breaker.state !== 'closed';
-			const tripped = this.#breaker.onFailure(now, probe, this.#answered ? this.#limit.windowMs : undefined);
+			const tripped = this.#breaker.onFailure(now, probe, this.#answered ? this.#limit.windowMs : undefined, sentAt);
 			if (wasDown || tripped) {
 				this.#onOutageFailure(item, error, latencyMs, tripped);
 				return;

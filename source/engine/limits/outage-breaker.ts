@@ -10,8 +10,11 @@ export type BreakerOptions = {
 
 /** Before any success the lane has no latency to go by. */
 const fallbackLatencyMs = 1000;
-/** The probe cap is this many healthy latencies (within maxProbeMs): a minute for 2 s answers. */
-const capLatencies = 30;
+/**
+ * The probe cap is this many healthy latencies (within maxProbeMs): 15 s for 1 s answers. A provider that is back
+ * is found within about that (the mean lag is half of it), for one refused probe per interval while it is down.
+ */
+const capLatencies = 15;
 
 /**
  * Provider-wide outage detection, after Envoy's outlier detection (consecutive_5xx, an ejection time that
@@ -25,6 +28,8 @@ export class OutageBreaker {
 	#intervalMs = 0;
 	#nextProbeAt = 0;
 	#downSince: number | undefined;
+	/** When the earliest request of the current run of failures was sent. */
+	#failingSince = Number.NEGATIVE_INFINITY;
 	#trips = 0;
 	#downMs = 0;
 	#probes = 0;
@@ -68,8 +73,13 @@ export class OutageBreaker {
 		return true;
 	}
 
-	/** The provider answered: returns true if that ends an outage. */
-	onSuccess(now: number): boolean {
+	/**
+	 * The provider answered a request sent at `sentAt`: returns true if that ends an outage. An answer to a
+	 * request sent before the failures began says nothing about the provider now: a request admitted before an
+	 * outage can finish well into it, and reopening on it would send a burst into the outage.
+	 */
+	onSuccess(now: number, sentAt = now): boolean {
+		if (this.#consecutive > 0 && sentAt < this.#failingSince) return false;
 		this.#consecutive = 0;
 		if (this.#state === 'closed') return false;
 		this.#state = 'closed';
@@ -82,7 +92,8 @@ export class OutageBreaker {
 	 * A request failed as an outage would (5xx, timeout, connection). Returns true if this marks the provider
 	 * as down. `wasProbe` says it was the probe; `healthyLatencyMs` is the lane's latency when all was well.
 	 */
-	onFailure(now: number, wasProbe: boolean, healthyLatencyMs: number | undefined): boolean {
+	onFailure(now: number, wasProbe: boolean, healthyLatencyMs: number | undefined, sentAt = now): boolean {
+		this.#failingSince = this.#consecutive === 0 ? sentAt : Math.min(this.#failingSince, sentAt);
 		this.#consecutive++;
 		if (this.#state === 'probing' && wasProbe) {
 			this.#intervalMs = Math.min(this.#cap(healthyLatencyMs), this.#intervalMs * 2);

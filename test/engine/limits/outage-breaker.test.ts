@@ -28,7 +28,7 @@ describe('OutageBreaker', () => {
 		expect(breaker.noteSent(203)).toBe(false);
 	});
 
-	it('a failed probe doubles the interval up to the cap (30 healthy latencies, within maxProbeMs); late failures of old requests do not', () => {
+	it('a failed probe doubles the interval up to the cap (15 healthy latencies, within maxProbeMs); late failures of old requests do not', () => {
 		const breaker = new OutageBreaker(options, () => 0.5);
 		for (let at = 0; at < 3; at++) breaker.onFailure(at, false, 100);
 		const intervals: number[] = [];
@@ -42,7 +42,7 @@ describe('OutageBreaker', () => {
 			intervals.push(breaker.probeEveryMs!);
 		}
 
-		expect(intervals).toEqual([400, 800, 1600, 3000, 3000, 3000, 3000, 3000]);
+		expect(intervals).toEqual([400, 800, 1500, 1500, 1500, 1500, 1500, 1500]);
 		const capped = new OutageBreaker({failures: 1, maxProbeMs: 500}, () => 0.5);
 		capped.onFailure(0, false, 1000);
 		expect(capped.probeEveryMs).toBe(500);
@@ -56,6 +56,22 @@ describe('OutageBreaker', () => {
 		expect(breaker.state).toBe('closed');
 		expect(breaker.counters(5000)).toEqual({outages: 1, downMs: 1000, probes: 1});
 		expect(breaker.onSuccess(1003)).toBe(false);
+	});
+
+	it('an answer to a request sent before the failures began neither reopens it nor resets the count', () => {
+		const breaker = new OutageBreaker(options, () => 0.5);
+		for (let at = 10; at < 13; at++) breaker.onFailure(at, false, 100, at - 5);
+		expect(breaker.state).toBe('open');
+		// Admitted before the outage, answered during it.
+		expect(breaker.onSuccess(20, 1)).toBe(false);
+		expect(breaker.state).toBe('open');
+		breaker.noteSent(breaker.nextProbeAt!);
+		expect(breaker.onSuccess(breaker.nextProbeAt! + 50, breaker.nextProbeAt!)).toBe(true);
+		// Closed, two failures, then an old answer: the run of failures goes on and the third trips it.
+		breaker.onFailure(1000, false, 100, 990);
+		breaker.onFailure(1001, false, 100, 991);
+		expect(breaker.onSuccess(1002, 900)).toBe(false);
+		expect(breaker.onFailure(1003, false, 100, 992)).toBe(true);
 	});
 
 	it('jitters probe times by up to ±20%', () => {

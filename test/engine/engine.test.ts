@@ -280,4 +280,29 @@ describe('Engine', () => {
 		expect(lane0.concurrency).toBeGreaterThanOrEqual(3);
 		expect(lane0.concurrency).toBeLessThanOrEqual(5);
 	});
+
+	it('sends a second copy of a request in the provider\'s tail once nothing else is left; the first answer counts, once', async () => {
+		const slowFirst = (request: ChatRequest, index: number): Reply => ({latencyMs: request.prompt === 'p40' && index < 40 ? 8000 : 100});
+		const runWith = async (hedge: boolean | undefined) => {
+			const clock = new FakeClock();
+			const provider = new FakeProvider(clock, slowFirst);
+			const {engine, results} = setup([lane('a', provider, ['m1'], {concurrency: 4, hedge})], 40, [], clock);
+			const done = engine.run();
+			await clock.advanceUntil(() => engine.snapshot().finished !== undefined, {stepMs: 50});
+			expect(await done).toBe('completed');
+			return {endedAt: clock.now(), results, sent: provider.sent.length};
+		};
+
+		const hedged = await runWith(undefined);
+		expect(hedged.results).toHaveLength(40);
+		expect(new Set(hedged.results.map(result => result.testId)).size).toBe(40);
+		// One extra request at the provider, for the one slow item, and the lane did not wait out its 8 s.
+		expect(hedged.sent).toBe(41);
+		expect(hedged.results.find(result => result.testId === 't40')?.attempts).toBe(2);
+		expect(hedged.endedAt).toBeLessThan(3000);
+
+		const plain = await runWith(false);
+		expect(plain.sent).toBe(40);
+		expect(plain.endedAt).toBeGreaterThanOrEqual(8000);
+	});
 });

@@ -53,6 +53,12 @@ const defaultBreaker = {failures: 5, maxProbeSeconds: 60};
 const hedgeAfterMedians = 2.5;
 /** Successes before the latency is known well enough to call a request slow. */
 const hedgeAfterSuccesses = 20;
+/**
+ * Before anything comes back, a request out this many network round trips (within the bounds below) was
+ * admitted: a refusal would have been back by then.
+ */
+const admissionRoundTrips = 8;
+const admissionBoundsMs = {min: 5, max: 2000};
 /** Slots a pause must have freed (and a quarter of the limit) for the lane to ramp back instead of refilling at once. */
 const rampFromFreed = 3;
 
@@ -95,6 +101,12 @@ export class Lane {
 	/** Copies still in flight of items already final (the other copy answered first): dropped when they come back. */
 	#orphans = 0;
 	#successes = 0;
+	/** Nothing has come back from the provider yet: the first window, where only admissions tell of room. */
+	#heardBack = false;
+	#admissionMs: number | undefined;
+	/** When first-window requests went, oldest first, until each counts as admitted. */
+	readonly #unconfirmed: number[] = [];
+	#admissionTimer: Timer | undefined;
 	/** Every request of the lane goes with this: the engine's abort, and the lane's own for copies left over at its end. */
 	readonly #laneAbort = new AbortController();
 	readonly #signal: AbortSignal;
@@ -174,6 +186,44 @@ export class Lane {
 
 		this.#emitBatchStart();
 		this.#pump();
+		void this.#spec.client.roundTripMs?.().then(roundTripMs => {
+			if (roundTripMs === undefined || this.#heardBack || this.#settled) return;
+			this.#admissionMs = Math.max(admissionBoundsMs.min, Math.min(admissionBoundsMs.max, admissionRoundTrips * roundTripMs));
+			this.#checkAdmissions();
+		}, () => undefined);
+	}
+
+	/**
+	 * First-window requests out long enough without a refusal were admitted: the limit rises by one for them,
+	 * at most once per admission time, so each step's one new request is admitted or refused before the next.
+	 */
+	#checkAdmissions(): void {
+		this.#admissionTimer = undefined;
+		if (this.#heardBack || this.#admissionMs === undefined || this.#settled) return;
+		const now = this.#context.clock.now();
+		let admitted = 0;
+		while (this.#unconfirmed.length > 0 && this.#unconfirmed[0]! + this.#admissionMs <= now) {
+			this.#unconfirmed.shift();
+			admitted++;
+		}
+
+		if (admitted > 0) this.#applyLimit(this.#limit.onSample({kind: 'admitted'}));
+
+		if (this.#unconfirmed.length > 0) {
+			this.#admissionTimer = this.#context.clock.setTimeout(() => {
+				this.#checkAdmissions();
+			}, this.#unconfirmed[0]! + this.#admissionMs - now);
+		}
+
+		if (admitted > 0) this.#pump();
+	}
+
+	#heard(): void {
+		if (this.#heardBack) return;
+		this.#heardBack = true;
+		this.#unconfirmed.length = 0;
+		if (this.#admissionTimer !== undefined) this.#context.clock.clearTimeout(this.#admissionTimer);
+		this.#admissionTimer = undefined;
 	}
 
 	setConcurrency(value: number): void {
@@ -503,6 +553,15 @@ export class Lane {
 			this.#inFlightItems.add(item);
 		}
 
+		if (!this.#heardBack) {
+			this.#unconfirmed.push(now);
+			if (this.#admissionMs !== undefined && this.#admissionTimer === undefined) {
+				this.#admissionTimer = this.#context.clock.setTimeout(() => {
+					this.#checkAdmissions();
+				}, this.#admissionMs);
+			}
+		}
+
 		item.copies++;
 		const probe = this.#breaker.noteSent(now);
 		this.#unanswered++;
@@ -533,6 +592,7 @@ export class Lane {
 		// Only the provider's failures are handled as such: if the store cannot take a result, that is not
 		// the item's fault and no retry helps, so it propagates and ends the run.
 		item.copies--;
+		this.#heard();
 		try {
 			if (item.final) this.#orphans--;
 			else if ('response' in outcome) this.#onSuccess(item, outcome.response, sentAt);
@@ -781,6 +841,7 @@ export class Lane {
 		if (this.#held) this.#queue.requeue(this.#held);
 		this.#held = undefined;
 		this.#wakeTimer.cancel();
+		this.#heard();
 	}
 
 	#end(ending: Ending): void {

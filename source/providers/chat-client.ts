@@ -3,6 +3,7 @@ import type {ChatCompletion} from 'openai/resources/chat/completions';
 import {defaultMaxResponseBytes, boundedFetch} from './bounded-fetch.js';
 import {classifyError, timeoutMessage} from './classify-error.js';
 import {parseRateLimitHeaders} from './rate-limit-headers.js';
+import {connectRoundTripMs} from './round-trip.js';
 import {compatFix, defaultCompat, requestBody, type ModelCompat} from './request-compat.js';
 import {type ChatClient, type ChatResponse, ProviderError} from './types.js';
 
@@ -20,6 +21,9 @@ export function createChatClient(target: ClientTarget, options: {maxResponseByte
 	const compatByModel = new Map<string, ModelCompat>();
 	const address = addressOf(target);
 	return {
+		async roundTripMs() {
+			return connectRoundTripMs(target.dialect === 'openai' ? target.baseURL : target.endpoint);
+		},
 		async complete(request, options) {
 			const timeoutMs = options.timeoutMs;
 			if (options.signal?.aborted) throw new ProviderError('transient', 'aborted');

@@ -47,4 +47,6 @@ export class ProviderError extends Error {
 export type ChatClient = {
 	/** Sends one request. Throws ProviderError on any failure (including timeout and abort). */
 	complete(request: ChatRequest, options: {signal?: AbortSignal; timeoutMs: number}): Promise<ChatResponse>;
+	/** One network round trip to the provider, measured without a request; undefined when it cannot be. */
+	roundTripMs?(): Promise<number | undefined>;
 };

@@ -76,7 +76,7 @@ describe('broken JSON: line and column', () => {
 describe('schema problems', () => {
 	test('unknown key, with the closest allowed one and the list', () => {
 		const {file, message} = problem({providers: {idealab: simulated({qsp: 5})}});
-		expect(message).toBe(`${file}: providers.idealab: unknown key "qsp", did you mean "qps"? (expected one of: type, models, apiKeyEnv, concurrency, minConcurrency, maxConcurrency, qps, tpm, breaker, adaptive, batch, budget, simulate)`);
+		expect(message).toBe(`${file}: providers.idealab: unknown key "qsp", did you mean "qps"? (expected one of: type, models, apiKeyEnv, concurrency, minConcurrency, maxConcurrency, qps, tpm, breaker, hedge, adaptive, batch, budget, simulate)`);
 	});
 
 	test('unknown key at the top, no near name', () => {

@@ -305,4 +305,32 @@ describe('Engine', () => {
 		expect(plain.sent).toBe(40);
 		expect(plain.endedAt).toBeGreaterThanOrEqual(8000);
 	});
+
+	it('in the first window of a slow provider, grows on admissions: not refused within a few round trips', async () => {
+		const fill = async (roundTripMs: number | undefined) => {
+			const clock = new FakeClock();
+			let refused = 0;
+			const provider: FakeProvider = new FakeProvider(clock, () => {
+				if (provider.inFlight <= 32) return {latencyMs: 30_000};
+				refused++;
+				return {latencyMs: 1, error: new ProviderError('rate_limit', '429', {retryAfterMs: 50})};
+			});
+			const client: ChatClient = {complete: async (request, options) => provider.complete(request, options), roundTripMs: async () => roundTripMs};
+			const {engine} = setup([lane('a', client, ['m1', 'm2'], {concurrency: 2, adaptive: true, maxConcurrency: 64})], 100, [], clock);
+			void engine.run();
+			// Well inside the first 30 s answer.
+			await clock.advance(5000);
+			const inFlight = provider.inFlight;
+			engine.stop();
+			engine.stop();
+			await clock.advanceUntil(() => engine.snapshot().finished !== undefined, {stepMs: 100});
+			return {inFlight, refused};
+		};
+
+		const measured = await fill(1);
+		expect(measured.inFlight).toBe(32);
+		expect(measured.refused).toBeLessThanOrEqual(2);
+		// Without a round trip to go by, the lane waits for the first answers, as TCP's slow start does.
+		expect((await fill(undefined)).inFlight).toBe(2);
+	});
 });

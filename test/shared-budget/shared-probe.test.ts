@@ -13,7 +13,7 @@ const {runners} = world;
 test('the breaker sends one probe for both runners: during an outage, at most one request per probe interval reaches the provider', async () => {
 	const outage = {atSeconds: 4, forSeconds: 10};
 	const probeEveryMs = 1000;
-	({simulator} = await startSharedSimulator({maxConcurrent: 6, rps: 1000, latencyMs: 60, latencySigma: 0.2, outages: [{...outage, status: 503}]}));
+	({simulator} = await startSharedSimulator({maxConcurrent: 6, rps: 1000, latencyMs: 100, latencySigma: 0.2, outages: [{...outage, status: 503}]}));
 	const sim = simulator;
 	// Probes back off from two healthy latencies to the cap of one second: 3.5 s after a runner first met the
 	// outage, each would probe once a second on its own.

@@ -133,6 +133,15 @@ export class AimdLimit implements Limit {
 				return this.#onSuccess(sample.latencyMs);
 			}
 
+			case 'admitted': {
+				if (!this.#slowStart) return undefined;
+				// The first window at 30 s a request would otherwise pass at the plan's few slots: the lane adds one
+				// each admission time (a few round trips), each new request admitted or refused before the next.
+				const to = Math.min(this.#limit + 1, this.#slowStartCap);
+				if (to >= this.#slowStartCap) this.#endSlowStart();
+				return this.#change(to, 'increase');
+			}
+
 			case 'overload': {
 				return this.#onOverload(sample.cause, sample.sentAt, sample.admitted);
 			}

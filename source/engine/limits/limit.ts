@@ -5,6 +5,8 @@ export type LimitChange = {from: number; to: number; cause: LimitCause};
 /** What a request's outcome tells a concurrency limit. */
 export type LimitSample =
 	| {kind: 'success'; latencyMs: number}
+	/** Before anything came back: a request out longer than a refusal would take, so the provider admitted it. */
+	| {kind: 'admitted'}
 	/**
 	 * The provider refused for its budget (429). `cause` is what its headers say was spent: the rate (requests
 	 * or tokens), in-flight slots, or unknown. `admitted` counts the lane's other requests still in flight when

@@ -19,6 +19,8 @@ export type PendingItems = {
 	priorCounts(models: readonly string[]): StatusCounts;
 	/** The pending items of tests at positions [from, to), in test order, then in the order of `models`. */
 	read(models: readonly string[], from: number, to: number): PendingItem[];
+	/** The first position at or after `from` with a pending item of these models; undefined when there is none. */
+	firstPending(models: readonly string[], from: number): number | undefined;
 };
 
 const itemKey = (model: string, testId: string) => `${model}\u0000${testId}`;
@@ -40,6 +42,10 @@ export function memoryItems(tests: readonly TestCase[], prior: readonly ItemResu
 			const counts: StatusCounts = {passed: 0, failed: 0, errored: 0};
 			for (const result of finalOf(models)) counts[result.status]++;
 			return counts;
+		},
+		firstPending(models, from) {
+			const index = tests.findIndex((test, position) => position >= from && models.some(model => !final.has(itemKey(model, test.id))));
+			return index === -1 ? undefined : index;
 		},
 		read(models, from, to) {
 			const items: PendingItem[] = [];

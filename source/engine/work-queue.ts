@@ -129,23 +129,26 @@ export class WorkQueue {
 	#fill(cohort: Cohort): boolean {
 		if (cohort.head < cohort.page.length) return true;
 		const testCount = this.#source.testCount;
-		// A window of tests that would fill a page; it doubles over stretches already done (a resumed run).
-		let span = Math.max(1, Math.ceil(pageItems / cohort.names.length));
+		// A window of tests that would fill a page, from the first with work: a stretch already done (a resumed
+		// run) is skipped, not read, so no page holds more than one window's items.
+		const span = Math.max(1, Math.ceil(pageItems / cohort.names.length));
 		while (cohort.position < testCount) {
-			const to = Math.min(testCount, cohort.position + span);
-			const pending = this.#source.read(cohort.names, cohort.position, to);
+			const from = this.#source.firstPending(cohort.names, cohort.position);
+			if (from === undefined) break;
+			const to = Math.min(testCount, from + span);
+			const pending = this.#source.read(cohort.names, from, to);
 			cohort.position = to;
 			if (pending.length > 0) {
-				cohort.page = pending.map(({model, test}) => {
-					const spec = cohort.models[model]!;
-					return {model: spec, test, attempts: 0, rateLimits: 0, outageFailures: 0, tokens: estimateTokens({...test, maxTokens: this.#maxTokens}), copies: 0, sentAt: 0, hedged: false, final: false};
-				});
+				cohort.page = pending.map(({model, test}) => ({
+					model: cohort.models[model]!, test, attempts: 0, rateLimits: 0, outageFailures: 0,
+					tokens: estimateTokens(test, this.#maxTokens), copies: 0, sentAt: 0, hedged: false, final: false,
+				}));
 				cohort.head = 0;
 				return true;
 			}
-
-			span = Math.min(span * 2, 1 << 16);
 		}
+
+		cohort.position = testCount;
 
 		cohort.page = [];
 		cohort.head = 0;

@@ -10,6 +10,8 @@ import {LANES_TABLES, MIGRATIONS, latestVersion, migrate, userVersion, type Migr
 
 /** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
+/** Pages the write-ahead log may hold before SQLite copies them into the database file. */
+const walCheckpointPages = 4000;
 
 /** Options of `openDatabase`. */
 export type OpenDatabaseOptions = {
@@ -72,6 +74,9 @@ function connect(path: string, readonly: boolean): Database.Database {
 		db.pragma('journal_mode = WAL');
 		// In WAL mode NORMAL survives any process crash; only an OS crash or power loss can lose the last commits.
 		db.pragma('synchronous = NORMAL');
+		// A checkpoint is where NORMAL syncs to disk; with every result its own commit, the default (every 1000
+		// pages, 4 MB) checkpoints about 20 times a second at full speed. Every 16 MB costs a quarter of that.
+		db.pragma(`wal_autocheckpoint = ${walCheckpointPages}`);
 	} else {
 		// A reader (report, runs) passes over each page once: a small page cache keeps its memory flat (the default is 16 MB).
 		db.pragma('cache_size = -2000');

@@ -9,6 +9,7 @@ import type {Statements} from './statements.js';
  */
 export function storedPendingItems(statements: Statements, runId: string, options: {retryErrors: boolean}): PendingItems {
 	const extent = statements.testExtent.get(runId)!;
+	const retryErrors = options.retryErrors ? 1 : 0;
 	const final = new Map<string, StatusCounts>();
 	for (const row of statements.modelCounts.iterate({runId})) {
 		final.set(row.model, {passed: row.passed, failed: row.failed, errored: options.retryErrors ? 0 : row.errored});
@@ -35,8 +36,11 @@ export function storedPendingItems(statements: Statements, runId: string, option
 			return (models.length * extent.tests) - done.passed - done.failed - done.errored;
 		},
 		priorCounts,
+		firstPending(models, from) {
+			return statements.firstPending.get({runId, models: JSON.stringify(models), from, retryErrors})?.position;
+		},
 		read(models, from, to) {
-			const rows = statements.pendingPage.all({runId, models: JSON.stringify(models), from, to, retryErrors: options.retryErrors ? 1 : 0});
+			const rows = statements.pendingPage.all({runId, models: JSON.stringify(models), from, to, retryErrors});
 			return rows.map(row => ({model: row.model, test: testFromRow(row)}));
 		},
 	};

@@ -122,6 +122,14 @@ export function prepareStatements(db: Database.Database) {
 				AND NOT EXISTS (SELECT 1 FROM results AS r WHERE r.run_id = @runId AND r.model = m.value AND r.test_id = t.id
 					AND (r.status <> 'errored' OR @retryErrors = 0))
 			ORDER BY t.position, m.key`),
+		// In position order, stopping at the first test with work: a resume skips its done stretch without reading it.
+		firstPending: db.prepare<{runId: string; models: string; from: number; retryErrors: 0 | 1}, {position: number}>(`
+			SELECT t.position FROM run_tests AS t
+			WHERE t.run_id = @runId AND t.position >= @from
+				AND EXISTS (SELECT 1 FROM json_each(@models) AS m WHERE NOT EXISTS (
+					SELECT 1 FROM results AS r WHERE r.run_id = @runId AND r.model = m.value AND r.test_id = t.id
+						AND (r.status <> 'errored' OR @retryErrors = 0)))
+			ORDER BY t.position LIMIT 1`),
 		// Per model in one pass over the results primary key (no sort): counts, tokens and latency percentiles
 		// from a bounded sketch (latency-sketch.ts). Memory is per model, whatever the number of results.
 		modelStats: db.prepare<{runId: string}, ModelStatsRow>(`

@@ -2,8 +2,7 @@ import {once} from 'node:events';
 import {existsSync} from 'node:fs';
 import process from 'node:process';
 import {InputError} from '../errors/input-error.js';
-import type {ItemResult} from '../engine/types.js';
-import {reportCsv, reportTable, resultsCsv} from '../summary/run-report.js';
+import {reportCsv, reportTable, resultsCsvHeader} from '../summary/run-report.js';
 import {openStore} from '../store/index.js';
 import {defaults} from './defaults.js';
 import {terminalWidth} from './terminal-width.js';
@@ -24,7 +23,7 @@ export async function reportCommand(runId: string | undefined, flags: {db?: stri
 		const run = store.getRun(runId);
 		if (!run) throw new InputError(`${dbPath}: no run "${runId}" (see \`lanes runs --db ${dbPath}\`)`);
 		if (flags.results) {
-			await writeResultsCsvTo(process.stdout, store.eachResult(run.id));
+			await writeChunks(process.stdout, [`${resultsCsvHeader}\n`], store.resultsCsv(run.id));
 			return 0;
 		}
 
@@ -39,7 +38,7 @@ export async function reportCommand(runId: string | undefined, flags: {db?: stri
 	}
 }
 
-/** Streams the results CSV, waiting for the pipe to drain whenever it is full: memory stays flat however many results. */
-async function writeResultsCsvTo(out: NodeJS.WritableStream, results: Iterable<ItemResult>): Promise<void> {
-	for (const chunk of resultsCsv(results)) if (!out.write(chunk)) await once(out, 'drain');
+/** Streams text, waiting for the pipe to drain whenever it is full: memory stays flat however many results. */
+async function writeChunks(out: NodeJS.WritableStream, ...parts: Array<Iterable<string>>): Promise<void> {
+	for (const part of parts) for (const chunk of part) if (!out.write(chunk)) await once(out, 'drain');
 }

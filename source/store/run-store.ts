@@ -14,6 +14,7 @@ import {attemptValues, eventParams, laneParams, resultFromRow, resultValues, run
 import {itemKey} from './run-id.js';
 import {isStorageFull} from './storage-errors.js';
 import {configToJson} from './sanitize-config.js';
+import {csvChunks} from './results-csv.js';
 import {prepareStatements, type Statements} from './statements.js';
 import type {CreateRunInput, LaneSettings, LatencyStats, ModelStats, ProviderStats, RunListRow, RunModel, RunRecord, StoreOptions, StoredRunStatus} from './types.js';
 import {WriteBuffer} from './write-buffer.js';
@@ -135,10 +136,10 @@ export class Store {
 		return withPath(this.path, `reading the model statistics of run ${runId}`, () => readModelStats(this.statements, runId));
 	}
 
-	/** The results of the run's tests one at a time, by model, then test id: for exports that stream. */
-	*eachResult(runId: string): Generator<ItemResult> {
-		const rows = withPath(this.path, `reading the results of run ${runId}`, () => this.statements.resultsInRun.iterate({runId}));
-		for (const row of rows) yield resultFromRow(row);
+	/** The run's results as CSV lines (no header; see results-csv.ts), by model, then test id, in chunks that stream. */
+	resultsCsv(runId: string): Iterable<string> {
+		const rows = withPath(this.path, `reading the results of run ${runId}`, () => this.statements.resultsCsv.iterate({runId}));
+		return csvChunks(rows);
 	}
 
 	/**

@@ -3,6 +3,7 @@ import type {
 	AttemptValues, EventParams, LaneParams, LaneRow, LockRow, ModelStatsRow, ProviderStatsRow, ResultRow, ResultValues, RunListDbRow, RunRow, TestRow,
 } from './rows.js';
 import {SKETCH_FUNCTION} from './latency-sketch.js';
+import {resultsCsvColumns, type ResultsCsvRow} from './results-csv.js';
 
 // Results of the run's own tests only: a resume --force may have dropped some, and theirs stay for the record.
 // Only a narrowed run pays for the check (SQLite evaluates the uncorrelated flag once).
@@ -140,10 +141,10 @@ export function prepareStatements(db: Database.Database) {
 		modelCounts: db.prepare<{runId: string}, Pick<ModelStatsRow, 'model' | 'passed' | 'failed' | 'errored'>>(`
 			SELECT r.model, ${statusCounts} FROM results AS r WHERE r.run_id = @runId AND ${ownTest} GROUP BY r.model`),
 		// In primary-key order, so SQLite streams them: sorting a million rows by time would cost seconds and a temp file.
-		resultsInRun: db.prepare<{runId: string}, ResultRow>(`
-			SELECT ${resultColumns} FROM results AS r
+		resultsCsv: db.prepare<{runId: string}, ResultsCsvRow>(`
+			SELECT ${resultsCsvColumns} FROM results AS r
 			WHERE r.run_id = @runId AND ${ownTest}
-			ORDER BY model, test_id`),
+			ORDER BY model, test_id`).raw(true),
 		cacheCounts: db.prepare<{id: string; done: number | null; passed: number | null; failed: number | null; errored: number | null}>(`
 			UPDATE runs SET done_count = @done, passed_count = @passed, failed_count = @failed, errored_count = @errored WHERE id = @id`),
 

@@ -1,4 +1,3 @@
-import type {ItemResult} from '../engine/types.js';
 import {cell, cellRight, cellWidth, formatDuration, formatMs, formatShare, truncate, widest} from '../text/format.js';
 import type {Counts} from '../engine/types.js';
 import type {RunSummary} from './summary-types.js';
@@ -134,27 +133,8 @@ export function reportCsv(summary: RunSummary, tokens: ReadonlyMap<string, Model
 	return lines.join('\n');
 }
 
-const resultHeader = ['model', 'provider', 'test_id', 'status', 'answer', 'latency_ms', 'attempts', 'prompt_tokens', 'completion_tokens', 'error_class', 'error_message', 'finished_at'];
-
-/**
- * One CSV row per result (RFC 4180 quoting), header first, in chunks of lines as the results are read: a run
- * of a million results is never one string.
- */
-export function * resultsCsv(results: Iterable<ItemResult>): Generator<string> {
-	let chunk = `${resultHeader.join(',')}\n`;
-	for (const r of results) {
-		chunk += `${[
-			r.model, r.provider, r.testId, r.status, r.answer ?? '', r.latencyMs ?? '', r.attempts, r.promptTokens ?? '', r.completionTokens ?? '',
-			r.errorClass ?? '', r.errorMessage ?? '', new Date(r.finishedAt).toISOString(),
-		].map(value => csvCell(String(value))).join(',')}\n`;
-		if (chunk.length >= 1 << 16) {
-			yield chunk;
-			chunk = '';
-		}
-	}
-
-	if (chunk.length > 0) yield chunk;
-}
+/** The header line of the per-result CSV (`lanes report --format csv --results`); the store writes the rows. */
+export const resultsCsvHeader = 'model,provider,test_id,status,answer,latency_ms,attempts,prompt_tokens,completion_tokens,error_class,error_message,finished_at';
 
 function csvCell(value: string): string {
 	return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;

@@ -119,3 +119,11 @@ test('a regular expression only a backtracking engine can run: the line, the pat
 	expect(lines[0]).toMatch(/lookaround/);
 	expect(lines[1]).toContain(`${file}:2: "expected"`);
 });
+
+test('lines longer than a read, and characters split between reads, arrive whole', () => {
+	// Reads are 64 KB: a 300 KB prompt spans five, and the multi-byte characters fall across their edges.
+	const long = 'Zürich 東京 🚀 '.repeat(20_000);
+	const tests = [{id: 'short', prompt: 'p'}, {id: 'long', prompt: long}, ...Array.from({length: 5000}, (_, index) => ({id: `t${index}`, prompt: `é${index}`}))];
+	const file = files.write('long.jsonl', jsonl(...tests));
+	expect(loadSuite(file).tests).toEqual(tests.map(test => ({...test, match: 'exact'})));
+});

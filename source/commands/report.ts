@@ -39,6 +39,6 @@ export async function reportCommand(runId: string | undefined, flags: {db?: stri
 }
 
 /** Streams text, waiting for the pipe to drain whenever it is full: memory stays flat however many results. */
-async function writeChunks(out: NodeJS.WritableStream, ...parts: Array<Iterable<string>>): Promise<void> {
+async function writeChunks(out: NodeJS.WritableStream, ...parts: Array<Iterable<string | Uint8Array>>): Promise<void> {
 	for (const part of parts) for (const chunk of part) if (!out.write(chunk)) await once(out, 'drain');
 }

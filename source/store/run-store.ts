@@ -137,7 +137,7 @@ export class Store {
 	}
 
 	/** The run's results as CSV lines (no header; see results-csv.ts), by model, then test id, in chunks that stream. */
-	resultsCsv(runId: string): Iterable<string> {
+	resultsCsv(runId: string): Iterable<Buffer> {
 		const rows = withPath(this.path, `reading the results of run ${runId}`, () => this.statements.resultsCsv.iterate({runId}));
 		return csvChunks(rows);
 	}

@@ -12,8 +12,11 @@ export class DatabaseError extends Error {
 	}
 }
 
+/** What was being done, for an error message: a function where building the text would cost on every call of a hot path. */
+export type Doing = string | (() => string);
+
 /** Runs `action`; rethrows anything but our own errors as a DatabaseError that says what was being done. */
-export function withPath<T>(path: string, doing: string, action: () => T): T {
+export function withPath<T>(path: string, doing: Doing, action: () => T): T {
 	try {
 		return action();
 	} catch (error) {
@@ -22,12 +25,17 @@ export function withPath<T>(path: string, doing: string, action: () => T): T {
 }
 
 /** Our own errors pass through unchanged; anything else becomes a DatabaseError naming the path and the task. */
-export function wrapError(path: string, doing: string, error: unknown): Error {
+export function wrapError(path: string, doing: Doing, error: unknown): Error {
 	if (error instanceof Error && (error.name === 'DatabaseError' || error.name === 'InputError')) return error;
 	const detail = error instanceof Error ? (hasCode(error) ? `${error.code}: ${error.message}` : error.message) : String(error);
-	return new DatabaseError(path, `${doing}: ${detail}`, {cause: error});
+	return new DatabaseError(path, `${said(doing)}: ${detail}`, {cause: error});
 }
 
 function hasCode(error: Error): error is Error & {code: string} {
 	return typeof (error as {code?: unknown}).code === 'string';
+}
+
+/** The text of a `Doing`. */
+export function said(doing: Doing): string {
+	return typeof doing === 'string' ? doing : doing();
 }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import {InputError} from '../errors/input-error.js';
 import type {PendingItems} from '../engine/pending-items.js';
 import type {AttemptRecord, EngineEvent, ItemResult, TestCase} from '../engine/types.js';
-import {DatabaseError, withPath, wrapError} from './database-error.js';
+import {DatabaseError, said, withPath, wrapError, type Doing} from './database-error.js';
 import {HEARTBEAT_INTERVAL_MS, holderIsLive, lockHeldMessage, thisProcess} from './lock.js';
 import {isCorruption} from './inspect-file.js';
 import {registerLatencySketch} from './latency-sketch.js';
@@ -10,7 +10,7 @@ import {openDatabase} from './open-database.js';
 import {readLatencyStats, readProviderStats, readRun} from './queries.js';
 import {readModelStats} from './model-stats.js';
 import {storedPendingItems} from './pending-items.js';
-import {attemptValues, eventParams, laneParams, resultFromRow, resultValues, runListRow, testValues} from './rows.js';
+import {attemptValues, eventParams, type AttemptValues, laneParams, resultFromRow, resultValues, runListRow, testValues} from './rows.js';
 import {itemKey} from './run-id.js';
 import {isStorageFull} from './storage-errors.js';
 import {configToJson} from './sanitize-config.js';
@@ -207,20 +207,35 @@ export class Store {
 	 * An errored result is replaced, which is how `--retry-errors` records its second chance.
 	 */
 	recordResult(runId: string, result: ItemResult): boolean {
-		const doing = `recording the result of ${result.model} / ${result.testId} in run ${runId}`;
+		// Once a result: the message is only built if something fails.
+		const doing = () => `recording the result of ${result.model} / ${result.testId} in run ${runId}`;
 		this.writable(doing);
 		this.requireRun(runId, doing);
-		// One statement, so it commits on its own: no BEGIN/COMMIT round trip on the hottest write.
-		return withPath(this.path, doing, () => this.statements.recordResult.run(...resultValues(runId, result)).changes > 0);
+		try {
+			// One statement, so it commits on its own: no BEGIN/COMMIT round trip on the hottest write.
+			return this.statements.recordResult.run(...resultValues(runId, result)).changes > 0;
+		} catch (error) {
+			throw wrapError(this.path, doing, error);
+		}
 	}
 
 	/** Queues one request attempt for the next batch write. */
 	recordAttempt(runId: string, attempt: AttemptRecord): void {
-		const doing = `recording attempt ${attempt.attempt} of ${attempt.model} / ${attempt.testId} in run ${runId}`;
+		const doing = () => `recording attempt ${attempt.attempt} of ${attempt.model} / ${attempt.testId} in run ${runId}`;
 		this.writable(doing);
 		this.requireRun(runId, doing);
-		const row = withPath(this.path, doing, () => attemptValues(runId, attempt));
-		withPath(this.path, 'writing attempts and events', () => this.buffer.addAttempt(row));
+		let row: AttemptValues;
+		try {
+			row = attemptValues(runId, attempt);
+		} catch (error) {
+			throw wrapError(this.path, doing, error);
+		}
+
+		try {
+			this.buffer.addAttempt(row);
+		} catch (error) {
+			throw wrapError(this.path, 'writing attempts and events', error);
+		}
 	}
 
 	/** Queues an operator action or controller decision (limit, operator, lane_stopped, batch, rate_limited, state); ignores other events. */
@@ -422,15 +437,15 @@ export class Store {
 		this.heartbeatTimer = undefined;
 	}
 
-	private writable(doing: string): void {
-		if (this.closed) throw new DatabaseError(this.path, `${doing}: the store is closed`);
-		if (this.readonly) throw new DatabaseError(this.path, `${doing}: the database is open read-only`);
+	private writable(doing: Doing): void {
+		if (this.closed) throw new DatabaseError(this.path, `${said(doing)}: the store is closed`);
+		if (this.readonly) throw new DatabaseError(this.path, `${said(doing)}: the database is open read-only`);
 	}
 
-	private requireRun(runId: string, doing: string): void {
+	private requireRun(runId: string, doing: Doing): void {
 		if (this.knownRuns.has(runId)) return;
 		if (!withPath(this.path, doing, () => this.statements.runExists.get(runId))) {
-			throw new DatabaseError(this.path, `${doing}: there is no run ${runId}`);
+			throw new DatabaseError(this.path, `${said(doing)}: there is no run ${runId}`);
 		}
 
 		this.knownRuns.add(runId);

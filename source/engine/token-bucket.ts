@@ -5,7 +5,7 @@ const epsilon = 1e-9;
 
 /**
  * A rate cap, changeable while running: requests per second (weight 1 each) or tokens per second (each
- * request weighs its token estimate). The lane's in-flight count caps concurrency only; this caps rate.
+ * request weighs its token estimate). p-limit caps concurrency only; this caps rate.
  * By default the bucket holds a tenth of a second's worth (at least one): requests stay evenly spaced, yet
  * a wake-up timer that fires a little late does not lose rate at high qps (with room for one token, a 2 ms
  * late timer at 200/s would cost 40% of it). A request heavier than the bucket waits for a full bucket and

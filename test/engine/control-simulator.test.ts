@@ -61,7 +61,8 @@ describe('control against the simulator, counted at the provider', () => {
 		// Requests that reached the provider while the lane held it down: after those in flight when it went down
 		// came back, only probes, never two at once, each at least the first probe interval (less jitter) apart.
 		const firstInterval = (down as {probeEveryMs: number}).probeEveryMs;
-		const settled = down!.seenAt + 100;
+		// Requests sent before it went down can reach the provider well after, on a busy machine.
+		const settled = down!.seenAt + 400;
 		const arrivals = sim.log().map(entry => startedAt + entry.startedAt).filter(at => at > settled && at < up!.seenAt - 5).sort((a, b) => a - b);
 		const gaps = arrivals.slice(1).map((at, index) => at - arrivals[index]!);
 		for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(firstInterval * 0.8 - 5);

@@ -106,7 +106,7 @@ export class Lane {
 	#admissionMs: number | undefined;
 	/** When first-window requests went, oldest first, until each counts as admitted. */
 	readonly #unconfirmed: number[] = [];
-	#admissionTimer: Timer | undefined;
+	readonly #admissionWake: WakeTimer;
 	/** Every request of the lane goes with this: the engine's abort, and the lane's own for copies left over at its end. */
 	readonly #laneAbort = new AbortController();
 	readonly #signal: AbortSignal;
@@ -147,6 +147,9 @@ export class Lane {
 		this.#metrics = new LaneMetrics(context.clock);
 		this.#wakeTimer = new WakeTimer(context.clock, () => {
 			this.#wake();
+		});
+		this.#admissionWake = new WakeTimer(context.clock, () => {
+			this.#checkAdmissions();
 		});
 		this.#shared = spec.shared ?? embeddedBudget;
 		this.#sharedUpSeen = this.#shared.upCount;
@@ -198,7 +201,6 @@ export class Lane {
 	 * at most once per admission time, so each step's one new request is admitted or refused before the next.
 	 */
 	#checkAdmissions(): void {
-		this.#admissionTimer = undefined;
 		if (this.#heardBack || this.#admissionMs === undefined || this.#settled) return;
 		const now = this.#context.clock.now();
 		let admitted = 0;
@@ -207,23 +209,19 @@ export class Lane {
 			admitted++;
 		}
 
-		if (admitted > 0) this.#applyLimit(this.#limit.onSample({kind: 'admitted'}));
-
-		if (this.#unconfirmed.length > 0) {
-			this.#admissionTimer = this.#context.clock.setTimeout(() => {
-				this.#checkAdmissions();
-			}, this.#unconfirmed[0]! + this.#admissionMs - now);
+		if (admitted > 0) {
+			this.#applyLimit(this.#limit.onSample({kind: 'admitted'}));
+			this.#pump();
 		}
 
-		if (admitted > 0) this.#pump();
+		if (this.#unconfirmed.length > 0) this.#admissionWake.at(this.#unconfirmed[0]! + this.#admissionMs);
 	}
 
 	#heard(): void {
 		if (this.#heardBack) return;
 		this.#heardBack = true;
 		this.#unconfirmed.length = 0;
-		if (this.#admissionTimer !== undefined) this.#context.clock.clearTimeout(this.#admissionTimer);
-		this.#admissionTimer = undefined;
+		this.#admissionWake.cancel();
 	}
 
 	setConcurrency(value: number): void {
@@ -555,11 +553,7 @@ export class Lane {
 
 		if (!this.#heardBack) {
 			this.#unconfirmed.push(now);
-			if (this.#admissionMs !== undefined && this.#admissionTimer === undefined) {
-				this.#admissionTimer = this.#context.clock.setTimeout(() => {
-					this.#checkAdmissions();
-				}, this.#admissionMs);
-			}
+			if (this.#admissionMs !== undefined) this.#admissionWake.at(now + this.#admissionMs);
 		}
 
 		item.copies++;
@@ -841,7 +835,7 @@ export class Lane {
 		if (this.#held) this.#queue.requeue(this.#held);
 		this.#held = undefined;
 		this.#wakeTimer.cancel();
-		this.#heard();
+		this.#admissionWake.cancel();
 	}
 
 	#end(ending: Ending): void {

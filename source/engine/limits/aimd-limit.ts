@@ -137,9 +137,7 @@ export class AimdLimit implements Limit {
 				if (!this.#slowStart) return undefined;
 				// The first window at 30 s a request would otherwise pass at the plan's few slots: the lane adds one
 				// each admission time (a few round trips), each new request admitted or refused before the next.
-				const to = Math.min(this.#limit + 1, this.#slowStartCap);
-				if (to >= this.#slowStartCap) this.#endSlowStart();
-				return this.#change(to, 'increase');
+				return this.#slowStartBy(1);
 			}
 
 			case 'overload': {
@@ -166,9 +164,7 @@ export class AimdLimit implements Limit {
 			// +2 a success triples the limit per latency window: a refusal comes back at once and names the
 			// slots held, so overshooting costs a few requests, while every window spent below the cap costs
 			// a window's worth of them (a long one, at 30 s a request).
-			const to = Math.min(this.#limit + 2, this.#slowStartCap);
-			if (to >= this.#slowStartCap) this.#endSlowStart();
-			return this.#change(to, 'increase');
+			return this.#slowStartBy(2);
 		}
 
 		const now = this.clock.now();
@@ -259,6 +255,13 @@ export class AimdLimit implements Limit {
 		}
 		this.#ceiling = level;
 		this.#heldBelowCeiling = false;
+	}
+
+	/** Slow start's rise, ending it at its cap. */
+	#slowStartBy(step: number): LimitChange | undefined {
+		const to = Math.min(this.#limit + step, this.#slowStartCap);
+		if (to >= this.#slowStartCap) this.#endSlowStart();
+		return this.#change(to, 'increase');
 	}
 
 	#endSlowStart(): void {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import {benchAdaptive} from './adaptive.js';
-import {benchControl} from './control.js';
+import {benchControl, benchControlVirtual} from './control.js';
 import {targetLine, type SectionResult} from './format.js';
 import {benchOverhead} from './overhead.js';
 import {benchScale} from './scale.js';
@@ -19,6 +19,7 @@ import {benchTui} from './tui.js';
 const sections: Record<string, () => Promise<SectionResult>> = {
 	adaptive: benchAdaptive,
 	control: benchControl,
+	virtual: benchControlVirtual,
 	overhead: benchOverhead,
 	scale: benchScale,
 	shared: benchShared,

@@ -1,14 +1,18 @@
+import {sleep, systemClock, type Clock} from '../source/engine/clock.js';
 import type {TestCase} from '../source/engine/types.js';
 import {ProviderError, type ChatClient} from '../source/providers/types.js';
 
 /** What a baseline run of one provider did. */
+/** 429s are retried as long as it takes (each after its Retry-After), as eval tools do; this only ends a loop that would never. */
+const maxRateLimitedAttempts = 10_000;
+
 export type PoolLane = {doneMs: number; answered: number; gaveUp: number};
 
 /**
  * The baselines: a fixed-size pool per provider, each worker sending its next item and retrying it on its
  * own, as a script or an eval tool without a shared budget does. A 429 waits its Retry-After; a 5xx or a
  * dropped connection backs off exponentially (from twice the simulated latency, with full jitter); after
- * `maxAttempts` failures the item is given up.
+ * `maxAttempts` failures (5xx) the item is given up; a 429 is retried until it is answered.
  */
 export async function runPool(options: {
 	lanes: Array<{name: string; client: ChatClient; models: string[]; concurrency: number}>;
@@ -16,8 +20,10 @@ export async function runPool(options: {
 	maxTokens: number;
 	firstBackoffMs: number;
 	maxAttempts?: number;
+	clock?: Clock;
 }): Promise<{wallMs: number; lanes: Map<string, PoolLane>}> {
-	const start = performance.now();
+	const clock = options.clock ?? systemClock;
+	const start = clock.now();
 	const lanes = new Map<string, PoolLane>();
 	const maxAttempts = options.maxAttempts ?? 8;
 	await Promise.all(options.lanes.map(async lane => {
@@ -35,7 +41,7 @@ export async function runPool(options: {
 					} catch (error) {
 						const failure = error instanceof ProviderError ? error : undefined;
 						const retriable = failure?.errorClass === 'rate_limit' || failure?.errorClass === 'transient' || failure?.errorClass === 'unreachable';
-						if (!retriable || (failure.errorClass !== 'rate_limit' && attempt >= maxAttempts) || attempt >= maxAttempts * 4) {
+						if (!retriable || (failure.errorClass !== 'rate_limit' && attempt >= maxAttempts) || attempt >= maxRateLimitedAttempts) {
 							outcome.gaveUp++;
 							break;
 						}
@@ -43,15 +49,15 @@ export async function runPool(options: {
 						const waitMs = failure.errorClass === 'rate_limit' && failure.retryAfterMs !== undefined
 							? failure.retryAfterMs
 							: Math.random() * options.firstBackoffMs * (2 ** Math.min(attempt - 1, 10));
-						await new Promise(resolve => setTimeout(resolve, waitMs));
+						await sleep(clock, waitMs);
 					}
 				}
 			}
 		};
 
 		await Promise.all(Array.from({length: lane.concurrency}, worker));
-		outcome.doneMs = performance.now() - start;
+		outcome.doneMs = clock.now() - start;
 		lanes.set(lane.name, outcome);
 	}));
-	return {wallMs: performance.now() - start, lanes};
+	return {wallMs: clock.now() - start, lanes};
 }

@@ -111,6 +111,12 @@ export class LaneMetrics {
 		return this.#requests.history(seconds);
 	}
 
+	/** The provider is back from an outage: the failures that tripped the breaker were the outage, not the load. */
+	forgetOutcomes(): void {
+		this.#outcomes.length = 0;
+		this.#outcomeIndex = 0;
+	}
+
 	errorRate(): number {
 		if (this.#outcomes.length === 0) return 0;
 		return this.#outcomes.filter(ok => !ok).length / this.#outcomes.length;

@@ -1,3 +1,4 @@
+import {setMaxListeners} from 'node:events';
 import pLimit, {type LimitFunction} from 'p-limit';
 import {ProviderError, type ChatResponse} from '../providers/types.js';
 import {backoffDelayMs} from './backoff.js';
@@ -41,7 +42,7 @@ export type LaneContext = {
 /** A provider never answered and refused this many connections in a row: it is not there. */
 const unreachableAttempts = 3;
 /** The longest escalated wait in a 429 storm, in latency windows (never shorter than the provider's Retry-After). */
-const stormCapWindows = 20;
+const stormCapWindows = 10;
 /** Refusals in a row, each of a request sent after the previous wait, that make a 429 storm. */
 const stormRefusalsFrom = 3;
 const defaultBreaker = {failures: 5, maxProbeSeconds: 60};
@@ -50,7 +51,7 @@ const defaultBreaker = {failures: 5, maxProbeSeconds: 60};
  * mean up): once nothing else is left, a second copy goes. About 6% of requests at a heavy tail (lognormal
  * sigma 0.6), well under 1% at an ordinary one.
  */
-const hedgeAfterMedians = 2.5;
+const hedgeAfterMedians = 2;
 /** Successes before the latency is known well enough to call a request slow. */
 const hedgeAfterSuccesses = 20;
 /**
@@ -137,6 +138,8 @@ export class Lane {
 		this.#operatorPaused = spec.paused ?? false;
 		this.#queue = new WorkQueue(spec.models, items, spec.batch?.size, context.request.maxTokens);
 		this.#signal = AbortSignal.any([context.signal, this.#laneAbort.signal]);
+		// Every request in flight listens for it, as for the engine's.
+		setMaxListeners(0, this.#signal);
 		this.#counts = items.priorCounts(spec.models.map(model => model.name));
 		this.#priorCount = this.#counts.passed + this.#counts.failed + this.#counts.errored;
 		this.#limit = this.#makeLimit(spec.adaptive, spec.concurrency, spec.minConcurrency, spec.maxConcurrency);
@@ -392,9 +395,7 @@ export class Lane {
 		if (this.#shared.upCount !== this.#sharedUpSeen) {
 			this.#sharedUpSeen = this.#shared.upCount;
 			const downSince = this.#breaker.downSince;
-			if (this.#breaker.onSuccess(now)) {
-				this.#context.emit({type: 'outage', lane: this.name, phase: 'up', downMs: now - (downSince ?? now), at: this.#context.wallNow()});
-			}
+			if (this.#breaker.onSuccess(now)) this.#providerUp(now, downSince);
 		}
 	}
 
@@ -614,7 +615,7 @@ export class Lane {
 		this.#pacer.observe(response.rateLimit);
 		const downSince = this.#breaker.downSince;
 		if (this.#breaker.onSuccess(now, sentAt)) {
-			this.#context.emit({type: 'outage', lane: this.name, phase: 'up', downMs: now - (downSince ?? now), at: this.#context.wallNow()});
+			this.#providerUp(now, downSince);
 			this.#shared.publishUp();
 		}
 
@@ -687,7 +688,7 @@ export class Lane {
 			// In a storm the provider refuses whatever the lane holds: the growing wait answers it, and cutting
 			// the limit to the few slots still held would only have to be climbed back afterwards.
 			const storm = this.#stormRefusals >= stormRefusalsFrom;
-			if (!storm) this.#applyLimit(this.#limit.onSample({kind: 'overload', cause: overloadCause(error.rateLimit, item.tokens), sentAt, admitted}));
+			this.#applyLimit(this.#limit.onSample(storm ? {kind: 'storm'} : {kind: 'overload', cause: overloadCause(error.rateLimit, item.tokens), sentAt, admitted}));
 		} else if (error.errorClass === 'transient') {
 			this.#applyLimit(this.#limit.onSample({kind: 'error', sentAt, errorShare: this.#metrics.errorRate(), samples: this.#metrics.samples}));
 		}
@@ -713,6 +714,11 @@ export class Lane {
 				this.#stopLane(this.#spec.keyVariable ? `${error.message}; the key comes from ${this.#spec.keyVariable}` : error.message);
 			}
 		}
+	}
+
+	#providerUp(now: number, downSince: number | undefined): void {
+		this.#metrics.forgetOutcomes();
+		this.#context.emit({type: 'outage', lane: this.name, phase: 'up', downMs: now - (downSince ?? now), at: this.#context.wallNow()});
 	}
 
 	/** A provider that never answered refuses connections: after a few tries it is not there, and the lane stops. */

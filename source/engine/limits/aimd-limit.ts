@@ -72,6 +72,10 @@ export class AimdLimit implements Limit {
 	#formerCeilingUntil = 0;
 	/** Slow start stops below this (regaining a former ceiling); unbounded at the start of a run. */
 	#slowStartCap = Number.POSITIVE_INFINITY;
+	/** Limit and ceiling after the last success of a request sent after the last cut: before any refusal streak. */
+	#calm: {limit: number; ceiling: number | undefined} | undefined;
+	/** In a 429 storm: what the first answer after it restores. */
+	#beforeStorm: {limit: number; ceiling: number | undefined} | undefined;
 
 	constructor(private readonly clock: Clock, options: AimdOptions) {
 		this.#min = options.min;
@@ -130,7 +134,10 @@ export class AimdLimit implements Limit {
 	onSample(sample: LimitSample): LimitChange | undefined {
 		switch (sample.kind) {
 			case 'success': {
-				return this.#onSuccess(sample.latencyMs);
+				const fresh = this.clock.now() - sample.latencyMs >= this.#lastCutAt;
+				const change = this.#onSuccess(sample.latencyMs, fresh);
+				if (fresh) this.#calm = {limit: this.#limit, ceiling: this.#ceiling};
+				return change;
 			}
 
 			case 'admitted': {
@@ -144,9 +151,21 @@ export class AimdLimit implements Limit {
 				return this.#onOverload(sample.cause, sample.sentAt, sample.admitted);
 			}
 
+			case 'storm': {
+				this.#beforeStorm ??= this.#calm;
+				return undefined;
+			}
+
 			case 'error': {
-				this.#trouble = true;
-				if (sample.samples < minErrorSamples || sample.errorShare < this.#errorThreshold) return undefined;
+				if (sample.samples < minErrorSamples) {
+					this.#trouble = true;
+					return undefined;
+				}
+
+				// A provider's steady background of errors (a few percent of requests fail whatever the load) is
+				// not a sign of the limit: only a share on its way to the threshold holds the climb.
+				if (sample.errorShare >= this.#errorThreshold / 2) this.#trouble = true;
+				if (sample.errorShare < this.#errorThreshold) return undefined;
 				if (!this.#newSignal(sample.sentAt)) return undefined;
 				this.#afterCut();
 				// Rounded, not floored: at small limits flooring would turn a 30% cut into a 50% one (4 → 2).
@@ -155,8 +174,21 @@ export class AimdLimit implements Limit {
 		}
 	}
 
-	#onSuccess(latencyMs: number): LimitChange | undefined {
-		if (this.clock.now() - latencyMs >= this.#lastCutAt) this.#refusedInARow = 0;
+	/** `fresh`: the request went after the last cut, so its answer speaks for the limit as it is now. */
+	#onSuccess(latencyMs: number, fresh: boolean): LimitChange | undefined {
+		if (fresh) {
+			this.#refusedInARow = 0;
+			const storm = this.#beforeStorm;
+			this.#beforeStorm = undefined;
+			if (storm && storm.limit > this.#limit) {
+				// The storm is over: back to what the provider held before it, not climbing from its last refusals.
+				this.#ceiling = storm.ceiling;
+				this.#heldBelowCeiling = false;
+				this.#afterCut();
+				return this.#change(storm.limit, 'increase');
+			}
+		}
+
 		this.#latencyMs = this.#latencyMs === undefined ? latencyMs : (0.8 * this.#latencyMs) + (0.2 * latencyMs);
 		if (this.#slowStart) {
 			if (!this.#saturated) return undefined;

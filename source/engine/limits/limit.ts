@@ -13,6 +13,11 @@ export type LimitSample =
 	 * the refusal came back: the most of the provider's slots the lane can have been holding.
 	 */
 	| {kind: 'overload'; cause: 'concurrency' | 'rate' | 'unknown'; sentAt: number; admitted: number}
+	/**
+	 * A 429 storm: the provider refuses whatever the lane holds, so the cuts its first refusals made were not
+	 * about the limit. The lane waits it out; the first answer after it restores the level held before.
+	 */
+	| {kind: 'storm'}
 	/** A transient failure; `errorShare` of the `samples` recent outcomes failed. */
 	| {kind: 'error'; sentAt: number; errorShare: number; samples: number};
 

@@ -109,6 +109,40 @@ describe('AimdLimit', () => {
 		expect(limit.onSample({kind: 'error', sentAt: 0, errorShare: 0.1, samples: 30})).toBeUndefined();
 		expect(limit.onSample({kind: 'error', sentAt: 0, errorShare: 0.3, samples: 30})).toEqual({from: 10, to: 7, cause: 'error_rate'});
 	});
+
+	it('a 429 storm: the cuts its first refusals made are undone by the first answer after it', async () => {
+		const clock = new FakeClock();
+		const limit = new AimdLimit(clock, {initial: 10, min: 1, max: 64, slowStart: false});
+		await goodWindow(clock, limit, 100);
+		const held = limit.limit;
+		// The storm's first refusals look like a cap that fell: the limit follows the requests still held down.
+		await clock.advance(10);
+		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now() - 1, admitted: 2});
+		await clock.advance(10);
+		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now() - 1, admitted: 0});
+		expect(limit.limit).toBe(1);
+		// The lane sees the storm (refusals of requests sent after each wait) and waits it out.
+		expect(limit.onSample({kind: 'storm'})).toBeUndefined();
+		await clock.advance(1000);
+		// An answer to a request sent after the storm's last refusal: back where the provider held it before.
+		expect(limit.onSample({kind: 'success', latencyMs: 100})).toEqual({from: 1, to: held, cause: 'increase'});
+	});
+
+	it('a steady background of errors under half the threshold does not hold the climb; a share near it does', async () => {
+		const climb = async (errorShare: number) => {
+			const clock = new FakeClock();
+			const limit = new AimdLimit(clock, {initial: 8, min: 1, max: 64, slowStart: false});
+			for (let window = 0; window < 4; window++) {
+				limit.onSample({kind: 'error', sentAt: clock.now(), errorShare, samples: 30});
+				await goodWindow(clock, limit, 100);
+			}
+
+			return limit.limit;
+		};
+
+		expect(await climb(0.1)).toBeGreaterThan(10);
+		expect(await climb(0.2)).toBe(8);
+	});
 });
 
 describe('CeilingLimit', () => {

@@ -31,8 +31,9 @@ const fallRememberedWindows = 60;
  * Adaptive concurrency for one provider lane, with every time constant taken from observed latency so it
  * behaves the same at 50 ms and at 30 s per request.
  *
- * - Slow start: +2 per success while the limit is in use, i.e. tripling per latency window, until the
- *   provider first pushes back. At 30 s a request, +1 per window would take a quarter of an hour to reach 32.
+ * - Slow start: +2 per success while the limit is in use, up to twice the answers of the last window (about
+ *   doubling per window), until the provider first pushes back. At 30 s a request, +1 per window would take a
+ *   quarter of an hour to reach 32.
  * - A 429 about slots (or of unknown cause) sets the limit to the slots the lane actually held when it came
  *   back (`admitted`): that is the provider's cap as this lane sees it, so one refusal corrects the limit
  *   instead of sawing it by 30%. A 429 about the rate does not cut: the lane paces by rate instead.
@@ -74,6 +75,9 @@ export class AimdLimit implements Limit {
 	#slowStartCap = Number.POSITIVE_INFINITY;
 	/** Limit and ceiling after the last success of a request sent after the last cut: before any refusal streak. */
 	#calm: {limit: number; ceiling: number | undefined} | undefined;
+	/** Successes while in slow start, oldest first from `#answeredHead`: the last window's answers. */
+	readonly #answeredAt: number[] = [];
+	#answeredHead = 0;
 	/** In a 429 storm: what the first answer after it restores. */
 	#beforeStorm: {limit: number; ceiling: number | undefined} | undefined;
 
@@ -191,12 +195,20 @@ export class AimdLimit implements Limit {
 
 		this.#latencyMs = this.#latencyMs === undefined ? latencyMs : (0.8 * this.#latencyMs) + (0.2 * latencyMs);
 		if (this.#slowStart) {
+			const answered = this.#answeredInWindow();
 			if (!this.#saturated) return undefined;
 			this.#saturated = false;
+			// Requests the lane counts in flight may not have reached the provider yet (a busy client, a slow
+			// network): only answers prove the provider serves that many, and by Little's law a window's answers
+			// are what it holds. Growth stops at twice that, so a slow path cannot carry the limit far past the
+			// provider's cap before its first refusal can come back. Regaining a level the provider held before
+			// needs no such proof.
+			const proven = this.#slowStartCap < Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : 2 * answered;
+			if (this.#limit >= proven) return undefined;
 			// +2 a success triples the limit per latency window: a refusal comes back at once and names the
 			// slots held, so overshooting costs a few requests, while every window spent below the cap costs
 			// a window's worth of them (a long one, at 30 s a request).
-			return this.#slowStartBy(2);
+			return this.#slowStartBy(Math.min(2, proven - this.#limit));
 		}
 
 		const now = this.clock.now();
@@ -294,6 +306,20 @@ export class AimdLimit implements Limit {
 		const to = Math.min(this.#limit + step, this.#slowStartCap);
 		if (to >= this.#slowStartCap) this.#endSlowStart();
 		return this.#change(to, 'increase');
+	}
+
+	/** Notes a success now and counts those of the last latency window. */
+	#answeredInWindow(): number {
+		const now = this.clock.now();
+		const times = this.#answeredAt;
+		times.push(now);
+		while (this.#answeredHead < times.length && times[this.#answeredHead]! <= now - this.windowMs) this.#answeredHead++;
+		if (this.#answeredHead > 1024) {
+			times.splice(0, this.#answeredHead);
+			this.#answeredHead = 0;
+		}
+
+		return times.length - this.#answeredHead;
 	}
 
 	#endSlowStart(): void {

@@ -15,16 +15,31 @@ async function goodWindow(clock: FakeClock, limit: Limit, latencyMs: number): Pr
 }
 
 describe('AimdLimit', () => {
-	it('slow start triples per latency window until the provider first pushes back: 30 s requests reach 32 within three windows', async () => {
+	it('slow start doubles per latency window until the provider first pushes back, as far as answers prove', async () => {
 		const clock = new FakeClock();
 		const limit = new AimdLimit(clock, {initial: 2, min: 1, max: 64});
 		const levels: number[] = [];
-		for (let window = 0; window < 3; window++) {
+		for (let window = 0; window < 4; window++) {
 			await goodWindow(clock, limit, 30_000);
 			levels.push(limit.limit);
 		}
 
-		expect(levels).toEqual([6, 18, 54]);
+		expect(levels).toEqual([4, 8, 16, 32]);
+	});
+
+	it('slow start stops at twice the answers of a window, however many requests the lane counts in flight', async () => {
+		const clock = new FakeClock();
+		const limit = new AimdLimit(clock, {initial: 4, min: 1, max: 64});
+		// A slow client path: the lane keeps its whole limit out, but only four answers a window come back.
+		for (let window = 0; window < 6; window++) {
+			for (let index = 0; index < 4; index++) {
+				limit.noteDispatch(limit.limit);
+				await clock.advance(250);
+				limit.onSample({kind: 'success', latencyMs: 1000});
+			}
+		}
+
+		expect(limit.limit).toBe(8);
 	});
 
 	it('a 429 about slots sets the limit to the slots held, follows the overshoot down without bursts, and ends slow start', async () => {

@@ -7,10 +7,12 @@ import {grade} from './grade.js';
 import {LaneMetrics} from './lane-metrics.js';
 import {AimdLimit} from './limits/aimd-limit.js';
 import {CeilingLimit} from './limits/ceiling-limit.js';
+import {FirstWindow} from './limits/first-window.js';
 import type {Limit, LimitChange} from './limits/limit.js';
 import {OutageBreaker} from './limits/outage-breaker.js';
 import {Pacer} from './limits/pacer.js';
 import {RetryBudget} from './limits/retry-budget.js';
+import {StormWait} from './limits/storm-wait.js';
 import {embeddedBudget, type SharedBudget, type SharedChange} from './shared/shared-budget.js';
 import {overloadCause} from './overload-cause.js';
 import {retryStep} from './retry-policy.js';
@@ -41,10 +43,6 @@ export type LaneContext = {
 
 /** A provider never answered and refused this many connections in a row: it is not there. */
 const unreachableAttempts = 3;
-/** The longest escalated wait in a 429 storm, in latency windows (never shorter than the provider's Retry-After). */
-const stormCapWindows = 10;
-/** Refusals in a row, each of a request sent after the previous wait, that make a 429 storm. */
-const stormRefusalsFrom = 3;
 const defaultBreaker = {failures: 5, maxProbeSeconds: 60};
 /**
  * A request out this many median latencies is in the provider's tail (the median, as the tail itself pulls the
@@ -54,12 +52,6 @@ const defaultBreaker = {failures: 5, maxProbeSeconds: 60};
 const hedgeAfterMedians = 2;
 /** Successes before the latency is known well enough to call a request slow. */
 const hedgeAfterSuccesses = 20;
-/**
- * Before anything comes back, a request out this many network round trips (within the bounds below) was
- * admitted: a refusal would have been back by then.
- */
-const admissionRoundTrips = 8;
-const admissionBoundsMs = {min: 5, max: 2000};
 /** Slots a pause must have freed (and a quarter of the limit) for the lane to ramp back instead of refilling at once. */
 const rampFromFreed = 3;
 
@@ -102,12 +94,9 @@ export class Lane {
 	/** Copies still in flight of items already final (the other copy answered first): dropped when they come back. */
 	#orphans = 0;
 	#successes = 0;
-	/** Nothing has come back from the provider yet: the first window, where only admissions tell of room. */
-	#heardBack = false;
-	#admissionMs: number | undefined;
-	/** When first-window requests went, oldest first, until each counts as admitted. */
-	readonly #unconfirmed: number[] = [];
-	readonly #admissionWake: WakeTimer;
+	/** Until anything comes back from the provider, only admissions tell of room. */
+	readonly #firstWindow: FirstWindow;
+	readonly #storm: StormWait;
 	/** Every request of the lane goes with this: the engine's abort, and the lane's own for copies left over at its end. */
 	readonly #laneAbort = new AbortController();
 	readonly #signal: AbortSignal;
@@ -120,8 +109,6 @@ export class Lane {
 	#settled = false;
 	#answered = false;
 	#unreachableInARow = 0;
-	#stormRefusals = 0;
-	#lastRefusalAt = Number.NEGATIVE_INFINITY;
 	readonly #priorCount: number;
 	#counts = {passed: 0, failed: 0, errored: 0};
 	#requests = 0;
@@ -151,9 +138,11 @@ export class Lane {
 		this.#wakeTimer = new WakeTimer(context.clock, () => {
 			this.#wake();
 		});
-		this.#admissionWake = new WakeTimer(context.clock, () => {
-			this.#checkAdmissions();
+		this.#firstWindow = new FirstWindow(context.clock, () => {
+			this.#applyLimit(this.#limit.onSample({kind: 'admitted'}));
+			this.#pump();
 		});
+		this.#storm = new StormWait(context.random);
 		this.#shared = spec.shared ?? embeddedBudget;
 		this.#sharedUpSeen = this.#shared.upCount;
 		this.#unsubscribeShared = this.#shared.subscribe(change => {
@@ -193,38 +182,8 @@ export class Lane {
 		this.#emitBatchStart();
 		this.#pump();
 		void this.#spec.client.roundTripMs?.().then(roundTripMs => {
-			if (roundTripMs === undefined || this.#heardBack || this.#settled) return;
-			this.#admissionMs = Math.max(admissionBoundsMs.min, Math.min(admissionBoundsMs.max, admissionRoundTrips * roundTripMs));
-			this.#checkAdmissions();
+			if (roundTripMs !== undefined) this.#firstWindow.setRoundTrip(roundTripMs);
 		}, () => undefined);
-	}
-
-	/**
-	 * First-window requests out long enough without a refusal were admitted: the limit rises by one for them,
-	 * at most once per admission time, so each step's one new request is admitted or refused before the next.
-	 */
-	#checkAdmissions(): void {
-		if (this.#heardBack || this.#admissionMs === undefined || this.#settled) return;
-		const now = this.#context.clock.now();
-		let admitted = 0;
-		while (this.#unconfirmed.length > 0 && this.#unconfirmed[0]! + this.#admissionMs <= now) {
-			this.#unconfirmed.shift();
-			admitted++;
-		}
-
-		if (admitted > 0) {
-			this.#applyLimit(this.#limit.onSample({kind: 'admitted'}));
-			this.#pump();
-		}
-
-		if (this.#unconfirmed.length > 0) this.#admissionWake.at(this.#unconfirmed[0]! + this.#admissionMs);
-	}
-
-	#heard(): void {
-		if (this.#heardBack) return;
-		this.#heardBack = true;
-		this.#unconfirmed.length = 0;
-		this.#admissionWake.cancel();
 	}
 
 	setConcurrency(value: number): void {
@@ -552,10 +511,7 @@ export class Lane {
 			this.#inFlightItems.add(item);
 		}
 
-		if (!this.#heardBack) {
-			this.#unconfirmed.push(now);
-			if (this.#admissionMs !== undefined) this.#admissionWake.at(now + this.#admissionMs);
-		}
+		this.#firstWindow.noteSent(now);
 
 		item.copies++;
 		const probe = this.#breaker.noteSent(now);
@@ -587,7 +543,7 @@ export class Lane {
 		// Only the provider's failures are handled as such: if the store cannot take a result, that is not
 		// the item's fault and no retry helps, so it propagates and ends the run.
 		item.copies--;
-		this.#heard();
+		this.#firstWindow.end();
 		try {
 			if (item.final) this.#orphans--;
 			else if ('response' in outcome) this.#onSuccess(item, outcome.response, sentAt);
@@ -609,7 +565,7 @@ export class Lane {
 		this.#answered = true;
 		this.#successes++;
 		this.#unreachableInARow = 0;
-		this.#stormRefusals = 0;
+		this.#storm.onSuccess();
 		this.#metrics.noteRequest(true, latencyMs);
 		this.#metrics.noteTokens((response.promptTokens ?? 0) + (response.completionTokens ?? 0));
 		this.#pacer.observe(response.rateLimit);
@@ -672,7 +628,7 @@ export class Lane {
 
 		const step = retryStep(error, item, this.#retrySettings(retry), random);
 		if (step.kind === 'wait-lane') {
-			const waitMs = this.#stormWait(step.waitMs, sentAt);
+			const waitMs = this.#storm.onRefusal(now, sentAt, step.waitMs, this.#limit.windowMs, this.#context.retry.maxDelayMs);
 			this.#coolUntil = Math.max(this.#coolUntil, now + waitMs);
 			this.#shared.publishPause(waitMs);
 			this.#context.emit({type: 'rate_limited', lane: this.name, retryAfterMs: waitMs, inFlight: this.#gate.activeCount, at: this.#context.wallNow()});
@@ -685,10 +641,9 @@ export class Lane {
 			// #shared: the slots held at the provider are every runner's (adaptive: one learned limit per budget).
 			const others = this.#unanswered - 1;
 			const admitted = this.#adaptive ? this.#shared.inFlightAcross(others) : others;
-			// In a storm the provider refuses whatever the lane holds: the growing wait answers it, and cutting
-			// the limit to the few slots still held would only have to be climbed back afterwards.
-			const storm = this.#stormRefusals >= stormRefusalsFrom;
-			this.#applyLimit(this.#limit.onSample(storm ? {kind: 'storm'} : {kind: 'overload', cause: overloadCause(error.rateLimit, item.tokens), sentAt, admitted}));
+			// In a storm the provider refuses whatever the lane holds: the growing wait answers it, not the limit,
+			// and the first answer after it restores the level its first refusals cut.
+			this.#applyLimit(this.#limit.onSample(this.#storm.raging ? {kind: 'storm'} : {kind: 'overload', cause: overloadCause(error.rateLimit, item.tokens), sentAt, admitted}));
 		} else if (error.errorClass === 'transient') {
 			this.#applyLimit(this.#limit.onSample({kind: 'error', sentAt, errorShare: this.#metrics.errorRate(), samples: this.#metrics.samples}));
 		}
@@ -749,19 +704,6 @@ export class Lane {
 				probeEveryMs: this.#breaker.probeEveryMs, reason: error.message, at: this.#context.wallNow(),
 			});
 		}
-	}
-
-	/**
-	 * A 429 storm: the provider keeps refusing requests sent after its last Retry-After was waited out. Each such
-	 * refusal doubles the wait (one latency window, then two …) up to a cap, as for probes; a success ends it.
-	 */
-	#stormWait(retryAfterMs: number, sentAt: number): number {
-		if (sentAt > this.#lastRefusalAt) this.#stormRefusals++;
-		this.#lastRefusalAt = this.#context.clock.now();
-		if (this.#stormRefusals < stormRefusalsFrom) return retryAfterMs;
-		const windowMs = this.#limit.windowMs;
-		const escalated = Math.min(stormCapWindows * windowMs, windowMs * (2 ** (this.#stormRefusals - 3)));
-		return Math.max(retryAfterMs, Math.min(this.#context.retry.maxDelayMs, escalated * (0.8 + (0.4 * this.#context.random()))));
 	}
 
 	/**
@@ -841,7 +783,7 @@ export class Lane {
 		if (this.#held) this.#queue.requeue(this.#held);
 		this.#held = undefined;
 		this.#wakeTimer.cancel();
-		this.#admissionWake.cancel();
+		this.#firstWindow.end();
 	}
 
 	#end(ending: Ending): void {

@@ -6,8 +6,8 @@ import type {EngineControls} from '../engine/types.js';
  * second aborts. Returns a function that removes the handlers.
  */
 export function stopOnSignals(engine: Pick<EngineControls, 'stop'>): () => void {
-	const onSignal = () => {
-		engine.stop();
+	const onSignal = (signal: NodeJS.Signals) => {
+		engine.stop(signal);
 	};
 
 	process.on('SIGINT', onSignal);

@@ -121,17 +121,18 @@ export class Engine implements EngineControls, EngineView {
 		this.#operator({action: 'skip_rest', lane});
 	}
 
-	stop(): void {
+	stop(signal?: string): void {
 		if (this.#status !== undefined) return;
+		const from = signal === undefined ? {} : {signal};
 		if (this.#stopping === 'no') {
 			this.#stopping = 'graceful';
-			this.#operator({action: 'stop', mode: 'graceful'});
+			this.#operator({action: 'stop', mode: 'graceful', ...from});
 			for (const lane of this.#lanes) lane.stop();
 			return;
 		}
 
 		this.#stopping = 'abort';
-		this.#operator({action: 'stop', mode: 'abort'});
+		this.#operator({action: 'stop', mode: 'abort', ...from});
 		this.#abort.abort(new Error('aborted by the operator'));
 	}
 

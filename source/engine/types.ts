@@ -120,7 +120,8 @@ export type OperatorAction =
 	| {action: 'pause'; lane: string}
 	| {action: 'resume'; lane: string}
 	| {action: 'skip_rest'; lane: string}
-	| {action: 'stop'; mode: 'graceful' | 'abort'};
+	/** `signal`: the stop came from a signal (SIGINT, SIGTERM), not from a key. */
+	| {action: 'stop'; mode: 'graceful' | 'abort'; signal?: string};
 
 /** Everything notable, as typed events. `at` is wall-clock epoch ms. */
 export type EngineEvent =
@@ -213,8 +214,11 @@ export type EngineControls = {
 	resume(lane: string): void;
 	/** Ends a rest between batches now. */
 	skipRest(lane: string): void;
-	/** First call: graceful (dispatch nothing new, let in-flight finish). Second call: abort in-flight. */
-	stop(): void;
+	/**
+	 * First call: graceful (dispatch nothing new, let in-flight finish). Second call: abort in-flight.
+	 * `signal` names the signal that asked for it, for the record.
+	 */
+	stop(signal?: string): void;
 };
 
 /** What a view needs: events to listen to and a snapshot to read. */

@@ -171,6 +171,9 @@ function describeOperator(operator: OperatorAction): string | undefined {
 		case 'pause': return `operator: pause ${operator.lane}`;
 		case 'resume': return `operator: resume ${operator.lane}`;
 		case 'skip_rest': return `operator: skip the rest of ${operator.lane}`;
-		case 'stop': return operator.mode === 'graceful' ? 'operator: stop (in-flight requests finish)' : 'operator: abort in-flight requests';
+		case 'stop': {
+			const by = operator.signal ?? 'operator';
+			return operator.mode === 'graceful' ? `${by}: stop (in-flight requests finish)` : `${by}: abort in-flight requests`;
+		}
 	}
 }

@@ -72,6 +72,8 @@ describe('lanes run exit codes', () => {
 
 		expect(result.code, result.stderr).toBe(3);
 		expect(result.stderr).not.toContain('    at ');
+		// The record says what stopped it: the signal, not a key.
+		expect(result.stderr).toContain(`${signal}: stop (in-flight requests finish)`);
 		// Stopped part way: every item accounted for, some left for a resume.
 		const [, passed, failed, errored, pending] = result.stderr.match(new RegExp(`run ${runId} interrupted: (\\d+) passed, (\\d+) failed, (\\d+) errored, (\\d+) pending`)) ?? [];
 		expect(pending, result.stderr).toBeDefined();

@@ -81,7 +81,9 @@ export async function benchScale(): Promise<SectionResult> {
 			targets,
 		};
 	} finally {
-		rmSync(directory, {recursive: true, force: true});
+		// LANES_BENCH_KEEP=1 leaves the database and suite for a look (the directory is printed).
+		if (process.env.LANES_BENCH_KEEP) process.stderr.write(`scale: kept ${directory}\n`);
+		else rmSync(directory, {recursive: true, force: true});
 		rmSync(child, {force: true});
 	}
 }

@@ -1,5 +1,5 @@
 import {setImmediate as nextTurn} from 'node:timers/promises';
-import type {Clock, Timer} from '../source/engine/clock.js';
+import {sleep, type Clock, type Timer} from '../source/engine/clock.js';
 import {parseRateLimitHeaders} from '../source/providers/rate-limit-headers.js';
 import {ProviderState} from '../source/providers/simulator/provider-state.js';
 import {estimateTokens} from '../source/providers/token-estimate.js';
@@ -118,17 +118,9 @@ export function virtualWorld(providers: SimProvider[], options: {timeScale: numb
 		{name: provider.name, models: new Map(provider.models.map(model => [model, model])), simulate: simulateConfig(provider)},
 		options.timeScale, options.seed ?? 1, start,
 	)]));
-	const after = async (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve, reject) => {
-		const onAbort = () => {
-			clock.clearTimeout(timer);
-			reject(new ProviderError('transient', 'aborted'));
-		};
-
-		const timer = clock.setTimeout(() => {
-			signal?.removeEventListener('abort', onAbort);
-			resolve();
-		}, ms);
-		signal?.addEventListener('abort', onAbort, {once: true});
+	// The client's abort, as the SDK reports it.
+	const after = async (ms: number, signal?: AbortSignal): Promise<void> => sleep(clock, ms, signal).catch(() => {
+		throw new ProviderError('transient', 'aborted');
 	});
 
 	const client = (name: string): ChatClient => {
@@ -145,54 +137,35 @@ export function virtualWorld(providers: SimProvider[], options: {timeScale: numb
 				}
 
 				state.counts.requests++;
-				const elapsed = clock.now() - start;
-				state.advanceTo(elapsed, clock.now());
+				const now = clock.now();
+				const decision = state.decide(now - start, now, estimateTokens({prompt: request.prompt, system: request.system, maxTokens: request.maxTokens}));
 				const budget = () => parseRateLimitHeaders(state.limits.headers(clock.now()));
-				const answer = async <T>(ms: number, outcome: () => T, holdsSlot: boolean): Promise<T> => {
-					try {
-						await after(Math.min(ms, timeoutMs), signal);
-					} catch (error) {
-						if (holdsSlot) state.limits.release();
-						throw error;
-					}
-
-					if (holdsSlot) state.limits.release();
-					if (ms > timeoutMs) throw new ProviderError('transient', `timed out after ${timeoutMs} ms`);
-					const result = outcome();
+				if (decision.kind === 'refuse') {
+					state.counts.rateLimited++;
+					const error = new ProviderError('rate_limit', `429 ${decision.reason}`, {status: 429, retryAfterMs: decision.retryAfterMs, rateLimit: budget()});
 					await after(options.transitMs);
-					return result;
-				};
+					throw error;
+				}
 
-				const serverError = (status: number) => () => {
+				// The provider works on it; the client may hang up (abort) or stop waiting (timeout) meanwhile.
+				try {
+					await after(Math.min(decision.afterMs, timeoutMs), signal);
+				} finally {
+					if (decision.holdsSlot) state.limits.release();
+				}
+
+				if (decision.afterMs > timeoutMs) throw new ProviderError('transient', `timed out after ${timeoutMs} ms`);
+				if (decision.kind === 'fail') {
 					state.counts.errors++;
-					return new ProviderError('transient', `${status} simulated`, {status, rateLimit: budget()});
-				};
-
-				const outage = state.outageStatus(elapsed);
-				if (outage === 429) {
-					state.counts.rateLimited++;
-					const waitMs = Math.max(1, Math.ceil(1000 * state.timeScale));
-					const error = new ProviderError('rate_limit', '429 storm', {status: 429, retryAfterMs: waitMs, rateLimit: budget()});
+					const error = new ProviderError('transient', `${decision.status} simulated`, {status: decision.status, rateLimit: budget()});
 					await after(options.transitMs);
 					throw error;
 				}
 
-				if (outage !== undefined) throw await answer(state.drawErrorLatency(), serverError(outage), false);
-				const admission = state.limits.tryAcquire(clock.now(), estimateTokens({prompt: request.prompt, system: request.system, maxTokens: request.maxTokens}));
-				if (!admission.ok) {
-					state.counts.rateLimited++;
-					const error = new ProviderError('rate_limit', `429 ${admission.reason}`, {status: 429, retryAfterMs: Math.max(1, Math.ceil(admission.retryAfterMs)), rateLimit: budget()});
-					await after(options.transitMs);
-					throw error;
-				}
-
-				const errorStatus = state.drawError();
-				if (errorStatus !== undefined) throw await answer(state.drawErrorLatency(), serverError(errorStatus), true);
-				return answer(state.drawLatency(), () => {
-					state.counts.served++;
-					const tokens = Math.max(1, Math.ceil(request.prompt.length / 4));
-					return {text: 'OK', promptTokens: tokens, completionTokens: 1, rateLimit: budget()};
-				}, true);
+				state.counts.served++;
+				const response = {text: 'OK', promptTokens: Math.max(1, Math.ceil(request.prompt.length / 4)), completionTokens: 1, rateLimit: budget()};
+				await after(options.transitMs);
+				return response;
 			},
 		};
 	};

@@ -142,7 +142,7 @@ export class Lane {
 			this.#applyLimit(this.#limit.onSample({kind: 'admitted'}));
 			this.#pump();
 		});
-		this.#storm = new StormWait(context.random);
+		this.#storm = new StormWait(context.random, context.retry.maxDelayMs);
 		this.#shared = spec.shared ?? embeddedBudget;
 		this.#sharedUpSeen = this.#shared.upCount;
 		this.#unsubscribeShared = this.#shared.subscribe(change => {
@@ -628,7 +628,7 @@ export class Lane {
 
 		const step = retryStep(error, item, this.#retrySettings(retry), random);
 		if (step.kind === 'wait-lane') {
-			const waitMs = this.#storm.onRefusal(now, sentAt, step.waitMs, this.#limit.windowMs, this.#context.retry.maxDelayMs);
+			const waitMs = this.#storm.onRefusal(now, sentAt, step.waitMs, this.#limit.windowMs);
 			this.#coolUntil = Math.max(this.#coolUntil, now + waitMs);
 			this.#shared.publishPause(waitMs);
 			this.#context.emit({type: 'rate_limited', lane: this.name, retryAfterMs: waitMs, inFlight: this.#gate.activeCount, at: this.#context.wallNow()});

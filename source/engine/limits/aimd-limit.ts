@@ -15,6 +15,9 @@ export type AimdOptions = {
 };
 
 const firstWindowMs = 1000;
+
+/** Where the limit stood, with the level the provider last refused at. */
+type Level = {limit: number; ceiling: number | undefined};
 // Fewer would let two unlucky errors at the start of a run read as a 25% error rate.
 const minErrorSamples = 10;
 // A failed probe doubles the wait before the next one, up to this many windows: steady state at the
@@ -74,12 +77,12 @@ export class AimdLimit implements Limit {
 	/** Slow start stops below this (regaining a former ceiling); unbounded at the start of a run. */
 	#slowStartCap = Number.POSITIVE_INFINITY;
 	/** Limit and ceiling after the last success of a request sent after the last cut: before any refusal streak. */
-	#calm: {limit: number; ceiling: number | undefined} | undefined;
+	#calm: Level | undefined;
 	/** Successes while in slow start, oldest first from `#answeredHead`: the last window's answers. */
 	readonly #answeredAt: number[] = [];
 	#answeredHead = 0;
 	/** In a 429 storm: what the first answer after it restores. */
-	#beforeStorm: {limit: number; ceiling: number | undefined} | undefined;
+	#beforeStorm: Level | undefined;
 
 	constructor(private readonly clock: Clock, options: AimdOptions) {
 		this.#min = options.min;
@@ -205,9 +208,9 @@ export class AimdLimit implements Limit {
 			// needs no such proof.
 			const proven = this.#slowStartCap < Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : 2 * answered;
 			if (this.#limit >= proven) return undefined;
-			// +2 a success triples the limit per latency window: a refusal comes back at once and names the
-			// slots held, so overshooting costs a few requests, while every window spent below the cap costs
-			// a window's worth of them (a long one, at 30 s a request).
+			// +2 a success, as far as that proof goes: a refusal comes back at once and names the slots held, so
+			// overshooting costs a few requests, while every window spent below the cap costs a window's worth
+			// of them (a long one, at 30 s a request).
 			return this.#slowStartBy(Math.min(2, proven - this.#limit));
 		}
 

@@ -10,9 +10,9 @@ const admissionBoundsMs = {min: 5, max: 2000};
 
 /**
  * The lane's first window, before any answer: at 30 s a request it would otherwise pass at the plan's few
- * slots. Requests out longer than a refusal takes to come back were admitted, and each is told to
- * `onAdmitted` at most once per admission time, so every step's one new request is admitted or refused before
- * the next. It ends at the first answer of any kind.
+ * slots. Requests out longer than a refusal takes to come back were admitted; `onAdmitted` hears of them at
+ * most once per admission time, so each step's one new request is admitted or refused before the next. It
+ * ends at the first answer of any kind.
  */
 export class FirstWindow {
 	#over = false;
@@ -21,7 +21,7 @@ export class FirstWindow {
 	readonly #unconfirmed: number[] = [];
 	readonly #wake: WakeTimer;
 
-	constructor(private readonly clock: Clock, private readonly onAdmitted: (count: number) => void) {
+	constructor(private readonly clock: Clock, private readonly onAdmitted: () => void) {
 		this.#wake = new WakeTimer(clock, () => {
 			this.#check();
 		});
@@ -51,13 +51,13 @@ export class FirstWindow {
 	#check(): void {
 		if (this.#over || this.#admissionMs === undefined) return;
 		const now = this.clock.now();
-		let admitted = 0;
+		let admitted = false;
 		while (this.#unconfirmed.length > 0 && this.#unconfirmed[0]! + this.#admissionMs <= now) {
 			this.#unconfirmed.shift();
-			admitted++;
+			admitted = true;
 		}
 
-		if (admitted > 0) this.onAdmitted(admitted);
+		if (admitted) this.onAdmitted();
 		if (!this.#over && this.#unconfirmed.length > 0) this.#wake.at(this.#unconfirmed[0]! + this.#admissionMs);
 	}
 }

@@ -11,7 +11,8 @@ export class StormWait {
 	#refusals = 0;
 	#lastRefusalAt = Number.NEGATIVE_INFINITY;
 
-	constructor(private readonly random: () => number) {}
+	/** `maxDelayMs`: no wait is longer (the run's `retry.maxDelayMs`). */
+	constructor(private readonly random: () => number, private readonly maxDelayMs: number) {}
 
 	/** In a storm: the provider refuses whatever the lane holds, so a refusal says nothing of its limit. */
 	get raging(): boolean {
@@ -19,12 +20,12 @@ export class StormWait {
 	}
 
 	/** A 429 of a request sent at `sentAt`: how long the lane waits, from the provider's own `retryAfterMs`. */
-	onRefusal(now: number, sentAt: number, retryAfterMs: number, windowMs: number, maxDelayMs: number): number {
+	onRefusal(now: number, sentAt: number, retryAfterMs: number, windowMs: number): number {
 		if (sentAt > this.#lastRefusalAt) this.#refusals++;
 		this.#lastRefusalAt = now;
 		if (!this.raging) return retryAfterMs;
 		const escalated = Math.min(stormCapWindows * windowMs, windowMs * (2 ** (this.#refusals - stormRefusalsFrom)));
-		return Math.max(retryAfterMs, Math.min(maxDelayMs, escalated * (0.8 + (0.4 * this.random()))));
+		return Math.max(retryAfterMs, Math.min(this.maxDelayMs, escalated * (0.8 + (0.4 * this.random()))));
 	}
 
 	onSuccess(): void {

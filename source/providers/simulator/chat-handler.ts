@@ -55,36 +55,25 @@ export async function handleChat(context: ChatContext, state: ProviderState, req
 	const refused = reasoningModelRefusal(apiName, parsed);
 	if (refused) return fail({kind: 'bad_request', message: refused});
 
-	state.advanceTo(context.elapsed(), context.now());
+	const decision = state.decide(context.elapsed(), context.now(), estimateTokens(parsed));
 	// Real providers send their budget on every response, errors included.
 	const withBudget = () => ({...headers, ...state.limits.headers(context.now())});
-	const outage = state.outageStatus(context.elapsed());
-	if (outage === 429) {
-		const waitMs = Math.max(1, Math.ceil(1000 * state.timeScale));
-		return fail({kind: 'rate_limit', retryAfterMs: waitMs}, {...withBudget(), 'retry-after': String(Math.ceil(waitMs / 1000)), 'retry-after-ms': String(waitMs)});
-	}
-
-	if (outage !== undefined) {
-		return exchange.answerLater(state.drawErrorLatency(), () => ({...failureResponse(route.dialect, {kind: 'server_error', status: outage}), headers: withBudget()}));
-	}
-
-	const admission = state.limits.tryAcquire(context.now(), estimateTokens(parsed));
-	if (!admission.ok) {
-		const waitMs = Math.max(1, Math.ceil(admission.retryAfterMs));
-		return fail({kind: 'rate_limit', retryAfterMs: waitMs, tokens: admission.reason === 'tokens'}, {
-			...withBudget(),
-			'retry-after': String(Math.ceil(waitMs / 1000)),
-			...(route.dialect === 'azure' ? {'x-ms-retry-after-ms': String(waitMs)} : {'retry-after-ms': String(waitMs)}),
+	if (decision.kind === 'refuse') {
+		const waitMs = decision.retryAfterMs;
+		// A storm's refusals carry retry-after-ms in either dialect; a spent budget's, the dialect's own header.
+		const precise: Record<string, string> = decision.reason === 'storm' || route.dialect !== 'azure' ? {'retry-after-ms': String(waitMs)} : {'x-ms-retry-after-ms': String(waitMs)};
+		return fail({kind: 'rate_limit', retryAfterMs: waitMs, tokens: decision.reason === 'tokens'}, {
+			...withBudget(), 'retry-after': String(Math.ceil(waitMs / 1000)), ...precise,
 		});
 	}
 
-	exchange.holdSlot();
-	const errorStatus = state.drawError();
-	if (errorStatus !== undefined) {
-		return exchange.answerLater(state.drawErrorLatency(), () => ({...failureResponse(route.dialect, {kind: 'server_error', status: errorStatus}), headers: withBudget()}));
+	if (decision.holdsSlot) exchange.holdSlot();
+	if (decision.kind === 'fail') {
+		const {status} = decision;
+		return exchange.answerLater(decision.afterMs, () => ({...failureResponse(route.dialect, {kind: 'server_error', status}), headers: withBudget()}));
 	}
 
-	exchange.answerLater(state.drawLatency(), () => {
+	exchange.answerLater(decision.afterMs, () => {
 		const answer = answerFor(model, parsed.prompt, parsed.maxTokens, state);
 		const promptChars = parsed.prompt.length + (parsed.system?.length ?? 0);
 		return {

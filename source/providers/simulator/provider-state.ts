@@ -11,6 +11,16 @@ export const DEFAULT_SIMULATOR_KEY = 'lanes-simulator-key';
 type Counts = Omit<SimStats, 'inFlight' | 'maxInFlight'>;
 
 /**
+ * What the provider does with a well-formed request: refuse it at once (a 429: a storm, or its budget spent),
+ * fail it after a while (an outage or a random 5xx), or answer it after its latency. `holdsSlot`: the request
+ * took one of the provider's concurrency slots, which it gives back when it ends.
+ */
+export type Decision =
+	| {kind: 'refuse'; reason: 'storm' | 'concurrency' | 'rate' | 'tokens'; retryAfterMs: number}
+	| {kind: 'fail'; status: number; afterMs: number; holdsSlot: boolean}
+	| {kind: 'answer'; afterMs: number; holdsSlot: true};
+
+/**
  * Everything the simulator keeps about one provider: its budget, counts, random stream and the model
  * names it knows. All times are real (already multiplied by timeScale) and on the simulator's clock.
  */
@@ -73,6 +83,23 @@ export class ProviderState {
 			// Azure checks its quota over short windows (a sixth of the minute's tokens at once); OpenAI per minute.
 			...(tpm === undefined ? {} : {tokenBudget: {perMs: tpm / 60_000 / this.timeScale, size: this.simulate.dialect === 'azure' ? tpm / 6 : tpm}}),
 		};
+	}
+
+	/**
+	 * Decides a request that arrived `elapsedMs` after the simulator started, weighing `tokens` against a token
+	 * quota: the one place the simulated provider's limits, outages, errors and latencies are applied, in the
+	 * order real APIs check them.
+	 */
+	decide(elapsedMs: number, now: number, tokens: number): Decision {
+		this.advanceTo(elapsedMs, now);
+		const outage = this.outageStatus(elapsedMs);
+		if (outage === 429) return {kind: 'refuse', reason: 'storm', retryAfterMs: Math.max(1, Math.ceil(1000 * this.timeScale))};
+		if (outage !== undefined) return {kind: 'fail', status: outage, afterMs: this.drawErrorLatency(), holdsSlot: false};
+		const admission = this.limits.tryAcquire(now, tokens);
+		if (!admission.ok) return {kind: 'refuse', reason: admission.reason, retryAfterMs: Math.max(1, Math.ceil(admission.retryAfterMs))};
+		const errorStatus = this.drawError();
+		if (errorStatus !== undefined) return {kind: 'fail', status: errorStatus, afterMs: this.drawErrorLatency(), holdsSlot: true};
+		return {kind: 'answer', afterMs: this.drawLatency(), holdsSlot: true};
 	}
 
 	/** The config model name for a name sent to the API, if the provider has it. */

@@ -7,10 +7,11 @@ import {grade} from './grade.js';
 import {LaneMetrics} from './lane-metrics.js';
 import {AimdLimit} from './limits/aimd-limit.js';
 import {CeilingLimit} from './limits/ceiling-limit.js';
-import {FirstWindow} from './limits/first-window.js';
+import {admissionMs, FirstWindow} from './limits/first-window.js';
 import type {Limit, LimitChange} from './limits/limit.js';
 import {OutageBreaker} from './limits/outage-breaker.js';
 import {Pacer} from './limits/pacer.js';
+import {ProbeWatch} from './limits/probe-watch.js';
 import {RetryBudget} from './limits/retry-budget.js';
 import {StormWait} from './limits/storm-wait.js';
 import {embeddedBudget, type SharedBudget, type SharedChange} from './shared/shared-budget.js';
@@ -96,6 +97,7 @@ export class Lane {
 	#successes = 0;
 	/** Until anything comes back from the provider, only admissions tell of room. */
 	readonly #firstWindow: FirstWindow;
+	readonly #probeWatch: ProbeWatch;
 	readonly #storm: StormWait;
 	/** Every request of the lane goes with this: the engine's abort, and the lane's own for copies left over at its end. */
 	readonly #laneAbort = new AbortController();
@@ -142,6 +144,10 @@ export class Lane {
 			this.#applyLimit(this.#limit.onSample({kind: 'admitted'}));
 			this.#pump();
 		});
+		this.#probeWatch = new ProbeWatch(context.clock, sentAt => {
+			this.#applyLimit(this.#limit.onSample({kind: 'probe_admitted', sentAt}));
+			this.#pump();
+		});
 		this.#storm = new StormWait(context.random, context.retry.maxDelayMs);
 		this.#shared = spec.shared ?? embeddedBudget;
 		this.#sharedUpSeen = this.#shared.upCount;
@@ -182,7 +188,9 @@ export class Lane {
 		this.#emitBatchStart();
 		this.#pump();
 		void this.#spec.client.roundTripMs?.().then(roundTripMs => {
-			if (roundTripMs !== undefined) this.#firstWindow.setRoundTrip(roundTripMs);
+			if (roundTripMs === undefined) return;
+			this.#firstWindow.setAdmissionMs(admissionMs(roundTripMs));
+			this.#probeWatch.setAdmissionMs(admissionMs(roundTripMs));
 		}, () => undefined);
 	}
 
@@ -523,7 +531,14 @@ export class Lane {
 			this.#context.onFatal(error);
 		});
 		// #shared: an adaptive lane learns the limit of the whole budget, so it counts every runner's requests.
-		this.#limit.noteDispatch(this.#adaptive ? this.#shared.inFlightAcross(this.#gate.activeCount) : this.#gate.activeCount);
+		const inFlight = this.#adaptive ? this.#shared.inFlightAcross(this.#gate.activeCount) : this.#gate.activeCount;
+		this.#limit.noteDispatch(inFlight);
+		// A probe proves room only if it is the one over the old level: a lane held back by rate is not.
+		const probingSince = this.#limit.probingSince;
+		if (probingSince !== undefined && now >= probingSince && inFlight >= this.#limit.limit) {
+			const attempt = item.attempts;
+			this.#probeWatch.watch(now, () => item.copies > 0 && item.attempts === attempt && !item.final);
+		}
 	}
 
 	async #send(item: WorkItem, probe: boolean): Promise<void> {
@@ -784,6 +799,7 @@ export class Lane {
 		this.#held = undefined;
 		this.#wakeTimer.cancel();
 		this.#firstWindow.end();
+		this.#probeWatch.cancel();
 	}
 
 	#end(ending: Ending): void {

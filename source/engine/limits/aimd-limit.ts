@@ -27,7 +27,7 @@ const firstProbeWait = 2;
 const maxProbeWait = 16;
 // After the provider's limit fell from a level the lane had held, it often comes back: probe at most this many
 // windows apart, for this many windows after the fall, so it is found again soon.
-const maxProbeWaitAfterFall = 4;
+const maxProbeWaitAfterFall = 2;
 const fallRememberedWindows = 60;
 
 /**
@@ -69,8 +69,9 @@ export class AimdLimit implements Limit {
 	#refusedInARow = 0;
 	/** A whole window passed just below the ceiling: the provider's limit was there. */
 	#heldBelowCeiling = false;
-	/** A probe above the ceiling in progress: the level it came from. */
+	/** A probe above the ceiling in progress: the level it came from, and when it went up. */
 	#probeFrom: number | undefined;
+	#probeAt = 0;
 	/** Where the ceiling was before the provider's limit dropped: a limit that comes back likely comes back there. */
 	#formerCeiling: number | undefined;
 	#formerCeilingUntil = 0;
@@ -108,6 +109,10 @@ export class AimdLimit implements Limit {
 
 	get windowMs(): number {
 		return this.#latencyMs ?? firstWindowMs;
+	}
+
+	get probingSince(): number | undefined {
+		return this.#probeFrom === undefined ? undefined : this.#probeAt;
 	}
 
 	set(value: number): void {
@@ -152,6 +157,14 @@ export class AimdLimit implements Limit {
 				// The first window at 30 s a request would otherwise pass at the plan's few slots: the lane adds one
 				// each admission time (a few round trips), each new request admitted or refused before the next.
 				return this.#slowStartBy(1);
+			}
+
+			case 'probe_admitted': {
+				// A provider decides on a slot when a request arrives: a probe out past the time a refusal takes held,
+				// unless something else was refused or failed since it went up (a lane held back by rate, say).
+				if (this.#probeFrom === undefined || sample.sentAt < this.#probeAt || this.#trouble) return undefined;
+				this.#probeHeld();
+				return undefined;
 			}
 
 			case 'overload': {
@@ -228,29 +241,14 @@ export class AimdLimit implements Limit {
 
 		this.#goodWindows++;
 		if (this.#ceiling !== undefined && this.#limit + 1 >= this.#ceiling) this.#heldBelowCeiling = true;
-		if (this.#probeFrom !== undefined) {
-			// The probe held for a whole window: the provider allows more than it did.
-			this.#probeFrom = undefined;
-			this.#ceiling = undefined;
-			this.#heldBelowCeiling = false;
-			this.#probeWait = firstProbeWait;
-			this.#step = 2;
-			if (this.#formerCeiling !== undefined && this.#formerCeiling > this.#limit + 1) {
-				// A limit that dropped and came back: climb as at the start, to just below where it was, and
-				// probe from there.
-				this.#ceiling = this.#formerCeiling;
-				this.#formerCeiling = undefined;
-				this.#slowStart = true;
-				this.#slowStartCap = this.#ceiling - 1;
-				this.#saturated = false;
-				return undefined;
-			}
-		}
+		// The probe held for a whole window (when its admission could not be timed).
+		if (this.#probeFrom !== undefined && this.#probeHeld()) return undefined;
 
 		if (this.#ceiling !== undefined && this.#limit + 1 >= this.#ceiling) {
-			if (this.#goodWindows < this.#probeWait) return undefined;
+			if (this.#goodWindows < this.#currentProbeWait()) return undefined;
 			this.#goodWindows = 0;
 			this.#probeFrom = this.#limit;
+			this.#probeAt = now;
 			return this.#change(this.#limit + 1, 'increase');
 		}
 
@@ -278,8 +276,7 @@ export class AimdLimit implements Limit {
 			// Only the probe was refused: back to where it came from, and wait longer before the next.
 			const back = this.#probeFrom;
 			this.#ceiling = from;
-			const recentFall = this.#formerCeiling !== undefined && this.clock.now() < this.#formerCeilingUntil;
-			this.#probeWait = Math.min(recentFall ? maxProbeWaitAfterFall : maxProbeWait, this.#probeWait * 2);
+			this.#probeWait = Math.min(maxProbeWait, this.#currentProbeWait() * 2);
 			this.#afterCut();
 			return this.#change(back, 'rate_limit');
 		}
@@ -287,10 +284,37 @@ export class AimdLimit implements Limit {
 		this.#lowerCeiling(from);
 		this.#refusedInARow++;
 		this.#afterCut();
-		// A second refusal of a request sent after the cut, with nothing admitted since: the provider's limit
-		// fell well below what the lane holds. Halving spares sending one doomed request per success while
-		// the lane drains down to it.
-		return this.#change(this.#refusedInARow > 1 ? Math.min(from - 1, admitted, from / 2) : Math.min(from - 1, admitted), 'rate_limit');
+		// Refusals in a row of requests sent after each cut, with nothing admitted since: the provider's limit
+		// is further below than one step. The step doubles with each (1, 2, 4 … at most half), so a limit that
+		// fell to a third is reached in a few refusals, while a lane a slot or two over the cap (answers still
+		// on their way count as held) lands just below it instead of at half.
+		const step = Math.max(2 ** (this.#refusedInARow - 1), 1);
+		return this.#change(Math.min(from - 1, admitted, Math.max(from - step, from / 2)), 'rate_limit');
+	}
+
+	/**
+	 * The provider allows more than it did. True when the limit goes on in slow start: a limit that dropped and
+	 * came back climbs as at the start, to just below where it was, and probes from there.
+	 */
+	#probeHeld(): boolean {
+		this.#probeFrom = undefined;
+		this.#ceiling = undefined;
+		this.#heldBelowCeiling = false;
+		this.#probeWait = firstProbeWait;
+		this.#step = 2;
+		if (this.#formerCeiling === undefined || this.#formerCeiling <= this.#limit + 1) return false;
+		this.#ceiling = this.#formerCeiling;
+		this.#formerCeiling = undefined;
+		this.#slowStart = true;
+		this.#slowStartCap = this.#ceiling - 1;
+		this.#saturated = false;
+		return true;
+	}
+
+	/** Good windows to wait before the next probe: few while a limit that fell may be coming back. */
+	#currentProbeWait(): number {
+		const recentFall = this.#formerCeiling !== undefined && this.clock.now() < this.#formerCeilingUntil;
+		return recentFall ? Math.min(this.#probeWait, maxProbeWaitAfterFall) : this.#probeWait;
 	}
 
 	/** The provider refused at `level`: growth stops below it. A ceiling that held and then fell is remembered. */

@@ -39,6 +39,10 @@ export class CeilingLimit implements Limit {
 		return this.#inner.windowMs;
 	}
 
+	get probingSince(): number | undefined {
+		return this.#inner.probingSince;
+	}
+
 	set(value: number): void {
 		this.#inner.set(value);
 		this.#inner.setMax(value);

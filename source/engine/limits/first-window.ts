@@ -2,11 +2,16 @@ import type {Clock} from '../clock.js';
 import {WakeTimer} from '../wake-timer.js';
 
 /**
- * Before anything comes back, a request out this many network round trips (within the bounds below) was
- * admitted: a refusal would have been back by then.
+ * A request out this many network round trips (within the bounds below) was admitted: a refusal would have
+ * been back by then.
  */
 const admissionRoundTrips = 8;
 const admissionBoundsMs = {min: 5, max: 2000};
+
+/** How long a request must be out, unrefused, to count as admitted, given the network round trip. */
+export function admissionMs(roundTripMs: number): number {
+	return Math.max(admissionBoundsMs.min, Math.min(admissionBoundsMs.max, admissionRoundTrips * roundTripMs));
+}
 
 /**
  * The lane's first window, before any answer: at 30 s a request it would otherwise pass at the plan's few
@@ -27,10 +32,10 @@ export class FirstWindow {
 		});
 	}
 
-	/** The network round trip to the provider, once measured: admissions count from then on. */
-	setRoundTrip(roundTripMs: number): void {
+	/** Admissions count from when the round trip is measured (`admissionMs`). */
+	setAdmissionMs(ms: number): void {
 		if (this.#over) return;
-		this.#admissionMs = Math.max(admissionBoundsMs.min, Math.min(admissionBoundsMs.max, admissionRoundTrips * roundTripMs));
+		this.#admissionMs = ms;
 		this.#check();
 	}
 

@@ -7,6 +7,8 @@ export type LimitSample =
 	| {kind: 'success'; latencyMs: number}
 	/** Before anything came back: a request out longer than a refusal would take, so the provider admitted it. */
 	| {kind: 'admitted'}
+	/** The probe above the level the provider last refused went out at `sentAt` and has been out longer than a refusal takes. */
+	| {kind: 'probe_admitted'; sentAt: number}
 	/**
 	 * The provider refused for its budget (429). `cause` is what its headers say was spent: the rate (requests
 	 * or tokens), in-flight slots, or unknown. `admitted` counts the lane's other requests still in flight when
@@ -31,6 +33,8 @@ export type Limit = {
 	readonly max: number;
 	/** Smoothed latency of successes: the time constant of every window (1 s until the first success). */
 	readonly windowMs: number;
+	/** When the probe above the level the provider last refused went up, while it is not yet known to hold. */
+	readonly probingSince: number | undefined;
 	/** The operator's number: it stands as the new limit, and the bounds widen to take it. */
 	set(value: number): void;
 	/** A request was sent; `inFlight` counts it. */

@@ -57,19 +57,34 @@ describe('AimdLimit', () => {
 		expect(limit.limit).toBeLessThanOrEqual(32);
 	});
 
-	it('halves on a second refusal of a request sent after the cut, with nothing admitted between', async () => {
+	it('refusals in a row step down by 1, 2, 4 …, at most half, so a fallen limit is reached in a few and a slight overshoot is not halved', async () => {
 		const clock = new FakeClock();
 		const limit = new AimdLimit(clock, {initial: 24, min: 1, max: 64, slowStart: false});
-		await clock.advance(10);
-		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 5, admitted: 23})?.to).toBe(23);
-		await clock.advance(10);
-		// Sent after the cut and refused again, while the lane still held 22: the provider's limit fell far.
-		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 12, admitted: 22})?.to).toBe(12);
+		const refuse = async (admitted: number) => {
+			await clock.advance(10);
+			return limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now() - 1, admitted})?.to;
+		};
+
+		// Each sent after the last cut and refused while the lane still held more than the step leaves.
+		expect(await refuse(23)).toBe(23);
+		expect(await refuse(22)).toBe(21);
+		expect(await refuse(20)).toBe(17);
+		expect(await refuse(16)).toBe(9);
+		expect(await refuse(9)).toBe(5);
 		await clock.advance(10);
 		limit.onSample({kind: 'success', latencyMs: 5});
-		// Something sent after that cut was admitted: the next refusal is a fresh one, cut to what is held.
+		// Something sent after that cut was admitted: the next refusal starts the steps again, from one.
+		expect(await refuse(5)).toBe(4);
+		expect(await refuse(4)).toBe(2);
+	});
+
+	it('a lane two over the cap (answers on their way counted as held) lands just below it, not at half', async () => {
+		const clock = new FakeClock();
+		const limit = new AimdLimit(clock, {initial: 26, min: 1, max: 64, slowStart: false});
 		await clock.advance(10);
-		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now() - 1, admitted: 9})?.to).toBe(9);
+		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 5, admitted: 25})?.to).toBe(25);
+		await clock.advance(10);
+		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 12, admitted: 25})?.to).toBe(23);
 	});
 
 	it('a 429 about the rate does not cut concurrency', async () => {
@@ -93,6 +108,38 @@ describe('AimdLimit', () => {
 
 		expect(limit.limit).toBeGreaterThanOrEqual(24);
 		expect(windows).toBeLessThanOrEqual(8);
+	});
+
+	it('a probe the provider admitted regains a limit that fell and came back at once, not a window later', async () => {
+		const fallAndProbe = async () => {
+			const clock = new FakeClock();
+			const limit = new AimdLimit(clock, {initial: 25, min: 1, max: 64, slowStart: false});
+			await clock.advance(1);
+			// Refused at 25 with 24 held: the cap is 24, and the lane holds it for a window.
+			limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 1, admitted: 24});
+			for (let window = 0; window < 3; window++) await goodWindow(clock, limit, 1000);
+			expect(limit.limit).toBe(24);
+			// The cap falls to 8: refused with 8 held.
+			limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 8});
+			expect(limit.limit).toBe(8);
+			for (let window = 0; window < 8 && limit.probingSince === undefined; window++) await goodWindow(clock, limit, 1000);
+			expect(limit.limit).toBe(9);
+			return {clock, limit, probeAt: limit.probingSince!};
+		};
+
+		const told = await fallAndProbe();
+		// A request sent before the probe went up proves nothing.
+		told.limit.onSample({kind: 'probe_admitted', sentAt: told.probeAt - 1});
+		expect(told.limit.probingSince).toBe(told.probeAt);
+		told.limit.onSample({kind: 'probe_admitted', sentAt: told.probeAt});
+		expect(told.limit.probingSince).toBeUndefined();
+		await goodWindow(told.clock, told.limit, 1000);
+		// Slow start back to just below where the provider refused before the fall.
+		expect(told.limit.limit).toBe(24);
+
+		const untold = await fallAndProbe();
+		await goodWindow(untold.clock, untold.limit, 1000);
+		expect(untold.limit.limit).toBeLessThan(16);
 	});
 
 	it('probes above a refused level by one, and waits longer after each refused probe', async () => {

@@ -13,11 +13,14 @@ const tests = Math.round(items / models);
 
 type Step = Record<string, number | string> & {maxRssMb: number; wallMs: number};
 
+/** The Node flags `lanes` runs with, from its entry point's shebang: the child runs as the command does. */
+const nodeFlags = readFileSync(path.join(import.meta.dirname, '..', 'source', 'cli.tsx'), 'utf8').split('\n', 1)[0]!.split(/\s+/).filter(word => word.startsWith('--'));
+
 /** Runs one step in a fresh process (compiled JS, as `lanes` runs from dist/), stdout thrown away. */
 function runStep(script: string, directory: string, mode: string, db: string, suite: string, extra?: string): Step {
 	const out = path.join(directory, `${mode}-${extra ?? ''}.json`);
 	const began = performance.now();
-	const child = spawnSync(process.execPath, [script, mode, out, db, suite, ...(extra ? [extra] : [])], {
+	const child = spawnSync(process.execPath, [...nodeFlags, script, mode, out, db, suite, ...(extra ? [extra] : [])], {
 		stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: {...process.env, NODE_ENV: 'production'}, maxBuffer: 1 << 24,
 	});
 	const wallMs = performance.now() - began;

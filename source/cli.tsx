@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 import process from 'node:process';
 import meow from 'meow';
 import {parseArgs} from './commands/parse-args.js';

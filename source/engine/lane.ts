@@ -7,7 +7,8 @@ import {grade} from './grade.js';
 import {LaneMetrics} from './lane-metrics.js';
 import {AimdLimit} from './limits/aimd-limit.js';
 import {CeilingLimit} from './limits/ceiling-limit.js';
-import {admissionMs, FirstWindow} from './limits/first-window.js';
+import {admissionMs} from './limits/admission.js';
+import {FirstWindow} from './limits/first-window.js';
 import type {Limit, LimitChange} from './limits/limit.js';
 import {OutageBreaker} from './limits/outage-breaker.js';
 import {Pacer} from './limits/pacer.js';
@@ -189,8 +190,9 @@ export class Lane {
 		this.#pump();
 		void this.#spec.client.roundTripMs?.().then(roundTripMs => {
 			if (roundTripMs === undefined) return;
-			this.#firstWindow.setAdmissionMs(admissionMs(roundTripMs));
-			this.#probeWatch.setAdmissionMs(admissionMs(roundTripMs));
+			const ms = admissionMs(roundTripMs);
+			this.#firstWindow.setAdmissionMs(ms);
+			this.#probeWatch.setAdmissionMs(ms);
 		}, () => undefined);
 	}
 
@@ -534,8 +536,7 @@ export class Lane {
 		const inFlight = this.#adaptive ? this.#shared.inFlightAcross(this.#gate.activeCount) : this.#gate.activeCount;
 		this.#limit.noteDispatch(inFlight);
 		// A probe proves room only if it is the one over the old level: a lane held back by rate is not.
-		const probingSince = this.#limit.probingSince;
-		if (probingSince !== undefined && now >= probingSince && inFlight >= this.#limit.limit) {
+		if (this.#limit.probingSince !== undefined && inFlight >= this.#limit.limit) {
 			const attempt = item.attempts;
 			this.#probeWatch.watch(now, () => item.copies > 0 && item.attempts === attempt && !item.final);
 		}

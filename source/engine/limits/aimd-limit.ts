@@ -161,7 +161,7 @@ export class AimdLimit implements Limit {
 
 			case 'probe_admitted': {
 				// A provider decides on a slot when a request arrives: a probe out past the time a refusal takes held,
-				// unless something else was refused or failed since it went up (a lane held back by rate, say).
+				// unless another request was refused or failed since it went up (the level is not clear then).
 				if (this.#probeFrom === undefined || sample.sentAt < this.#probeAt || this.#trouble) return undefined;
 				this.#probeHeld();
 				return undefined;
@@ -288,7 +288,7 @@ export class AimdLimit implements Limit {
 		// is further below than one step. The step doubles with each (1, 2, 4 … at most half), so a limit that
 		// fell to a third is reached in a few refusals, while a lane a slot or two over the cap (answers still
 		// on their way count as held) lands just below it instead of at half.
-		const step = Math.max(2 ** (this.#refusedInARow - 1), 1);
+		const step = 2 ** (this.#refusedInARow - 1);
 		return this.#change(Math.min(from - 1, admitted, Math.max(from - step, from / 2)), 'rate_limit');
 	}
 

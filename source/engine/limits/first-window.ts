@@ -2,18 +2,6 @@ import type {Clock} from '../clock.js';
 import {WakeTimer} from '../wake-timer.js';
 
 /**
- * A request out this many network round trips (within the bounds below) was admitted: a refusal would have
- * been back by then.
- */
-const admissionRoundTrips = 8;
-const admissionBoundsMs = {min: 5, max: 2000};
-
-/** How long a request must be out, unrefused, to count as admitted, given the network round trip. */
-export function admissionMs(roundTripMs: number): number {
-	return Math.max(admissionBoundsMs.min, Math.min(admissionBoundsMs.max, admissionRoundTrips * roundTripMs));
-}
-
-/**
  * The lane's first window, before any answer: at 30 s a request it would otherwise pass at the plan's few
  * slots. Requests out longer than a refusal takes to come back were admitted; `onAdmitted` hears of them at
  * most once per admission time, so each step's one new request is admitted or refused before the next. It

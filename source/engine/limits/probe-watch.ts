@@ -24,7 +24,8 @@ export class ProbeWatch {
 
 	/** The probe went at `sentAt`; `stillOut` tells whether it is still unanswered and unrefused. */
 	watch(sentAt: number, stillOut: () => boolean): void {
-		if (this.#admissionMs === undefined || this.#watched) return;
+		// One probe at a time; one already refused or answered no longer holds the watch.
+		if (this.#admissionMs === undefined || this.#watched?.stillOut()) return;
 		const due = sentAt + this.#admissionMs;
 		this.#watched = {sentAt, due, stillOut};
 		this.#wake.at(due);

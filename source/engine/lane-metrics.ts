@@ -119,7 +119,11 @@ export class LaneMetrics {
 
 	errorRate(): number {
 		if (this.#outcomes.length === 0) return 0;
-		return this.#outcomes.filter(ok => !ok).length / this.#outcomes.length;
+		return this.recentOutcomes().failures / this.#outcomes.length;
+	}
+
+	recentOutcomes(): {failures: number; samples: number} {
+		return {failures: this.#outcomes.filter(ok => !ok).length, samples: this.#outcomes.length};
 	}
 
 	latency(): {p50?: number; p95?: number} {

@@ -628,7 +628,7 @@ export class Lane {
 
 		if (error.errorClass === 'transient' || error.errorClass === 'unreachable') {
 			const wasDown = this.#breaker.state !== 'closed';
-			const tripped = this.#breaker.onFailure(now, probe, this.#answered ? this.#limit.windowMs : undefined, sentAt);
+			const tripped = this.#breaker.onFailure(now, probe, this.#answered ? this.#limit.windowMs : undefined, sentAt, this.#metrics.recentOutcomes());
 			if (wasDown || tripped) {
 				this.#onOutageFailure(item, error, latencyMs, tripped);
 				return;

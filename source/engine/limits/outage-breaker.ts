@@ -2,7 +2,7 @@
 export type BreakerState = 'closed' | 'open' | 'probing';
 
 export type BreakerOptions = {
-	/** Consecutive failures (5xx, timeouts, connection errors) that mark the provider as down. */
+	/** Consecutive failures (5xx, timeouts, connection errors) that mark the provider as down, at most. */
 	failures: number;
 	/** Longest wait between probes. */
 	maxProbeMs: number;
@@ -15,6 +15,15 @@ const fallbackLatencyMs = 1000;
  * is found within about that (the mean lag is half of it), for one refused probe per interval while it is down.
  */
 const capLatencies = 15;
+/**
+ * A provider whose recent answers held almost no failures is down after fewer in a row (never fewer than
+ * this): a run that its background failure rate would give by chance at most this often, per request.
+ */
+const minFailures = 3;
+const chanceRun = 5e-5;
+
+/** Recent outcomes of the lane's requests, failures among them. */
+export type RecentOutcomes = {failures: number; samples: number};
 
 /**
  * Provider-wide outage detection, after Envoy's outlier detection (consecutive_5xx, an ejection time that
@@ -92,7 +101,8 @@ export class OutageBreaker {
 	 * A request failed as an outage would (5xx, timeout, connection). Returns true if this marks the provider
 	 * as down. `wasProbe` says it was the probe; `healthyLatencyMs` is the lane's latency when all was well.
 	 */
-	onFailure(now: number, wasProbe: boolean, healthyLatencyMs: number | undefined, sentAt = now): boolean {
+	onFailure(now: number, wasProbe: boolean, healthyLatencyMs: number | undefined, sentAt = now, recent?: RecentOutcomes): boolean {
+		const streakBefore = this.#consecutive;
 		this.#failingSince = this.#consecutive === 0 ? sentAt : Math.min(this.#failingSince, sentAt);
 		this.#consecutive++;
 		if (this.#state === 'probing' && wasProbe) {
@@ -101,7 +111,7 @@ export class OutageBreaker {
 			return false;
 		}
 
-		if (this.#state !== 'closed' || this.#consecutive < this.options.failures) return false;
+		if (this.#state !== 'closed' || this.#consecutive < this.#tripAfter(recent, streakBefore)) return false;
 		this.#state = 'open';
 		this.#trips++;
 		this.#downSince = now;
@@ -116,6 +126,23 @@ export class OutageBreaker {
 			this.#state = 'open';
 			this.#nextProbeAt = now;
 		}
+	}
+
+	/**
+	 * Failures in a row that mark the provider as down. Against a provider that fails a tenth of its requests
+	 * whatever happens, five in a row; against one that has not failed lately, three are already far beyond
+	 * chance, and every one more is a request sent into an outage. The recent outcomes are counted without
+	 * the current run of failures, with one failure and one success assumed, so a lane that knows little
+	 * (the start of a run, just after an outage) waits for the configured number.
+	 */
+	#tripAfter(recent: RecentOutcomes | undefined, streak: number): number {
+		const most = this.options.failures;
+		if (!recent) return most;
+		const samples = Math.max(0, recent.samples - streak);
+		const failures = Math.min(samples, Math.max(0, recent.failures - streak));
+		const share = (failures + 1) / (samples + 2);
+		const needed = Math.ceil(Math.log(chanceRun) / Math.log(share));
+		return Math.min(most, Math.max(Math.min(minFailures, most), needed));
 	}
 
 	#cap(healthyLatencyMs: number | undefined): number {

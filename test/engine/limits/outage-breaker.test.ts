@@ -16,6 +16,29 @@ describe('OutageBreaker', () => {
 		expect(breaker.state).toBe('open');
 	});
 
+	it('trips after fewer failures in a row when the recent record holds almost none, never fewer than 3', () => {
+		const failuresInARowToTrip = (recentFailures: number, samples = 30): number => {
+			const breaker = new OutageBreaker({failures: 5, maxProbeMs: 10_000}, () => 0.5);
+			for (let streak = 0; streak < 10; streak++) {
+				// The lane's window holds the background failures and this run's earlier ones.
+				if (breaker.onFailure(streak, false, 100, streak, {failures: recentFailures + streak, samples: samples + streak})) return streak + 1;
+			}
+
+			return Number.POSITIVE_INFINITY;
+		};
+
+		expect(failuresInARowToTrip(0)).toBe(3);
+		expect(failuresInARowToTrip(1)).toBe(4);
+		// A provider failing a tenth of its requests anyway: five in a row, the configured number.
+		expect(failuresInARowToTrip(3)).toBe(5);
+		expect(failuresInARowToTrip(10)).toBe(5);
+		// Too little known (a run's start, just after an outage): the configured number.
+		expect(failuresInARowToTrip(0, 5)).toBe(5);
+		const strict = new OutageBreaker({failures: 2, maxProbeMs: 10_000}, () => 0.5);
+		expect(strict.onFailure(0, false, 100, 0, {failures: 0, samples: 30})).toBe(false);
+		expect(strict.onFailure(1, false, 100, 1, {failures: 1, samples: 31})).toBe(true);
+	});
+
 	it('while open lets exactly one probe through at the probe time, from twice the healthy latency', () => {
 		const breaker = new OutageBreaker(options, () => 0.5);
 		for (let at = 0; at < 3; at++) breaker.onFailure(at, false, 100);

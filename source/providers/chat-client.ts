@@ -4,7 +4,7 @@ import {defaultMaxResponseBytes, boundedFetch} from './bounded-fetch.js';
 import {classifyError, timeoutMessage} from './classify-error.js';
 import {parseRateLimitHeaders} from './rate-limit-headers.js';
 import {connectRoundTripMs} from './round-trip.js';
-import {compatFix, defaultCompat, requestBody, type ModelCompat} from './request-compat.js';
+import {compatFix, defaultCompat, requestBody, withFix, type ModelCompat} from './request-compat.js';
 import {type ChatClient, type ChatResponse, ProviderError} from './types.js';
 
 /** How to reach one provider: its dialect, address and key. */
@@ -44,7 +44,7 @@ export function createChatClient(target: ClientTarget, options: {maxResponseByte
 						// A model that refuses a parameter says which: learn it and ask again at once.
 						const fix = error instanceof APIError && error.status === 400 ? compatFix(error.message, compat) : undefined;
 						if (!fix) throw error;
-						compatByModel.set(request.model, fix);
+						compatByModel.set(request.model, withFix(compatByModel.get(request.model) ?? defaultCompat, fix));
 					}
 				}
 			} catch (error) {

@@ -29,3 +29,11 @@ export function compatFix(message: string, compat: ModelCompat): ModelCompat | u
 	if (!compat.omitTemperature && /temperature/.test(message) && /unsupported|not supported|does not support/i.test(message)) return {...compat, omitTemperature: true};
 	return undefined;
 }
+
+/**
+ * What the client knows after `fix`, learned from a request sent with older settings: requests out at once
+ * learn one parameter each, and the one answered last must not unlearn what another learned meanwhile.
+ */
+export function withFix(known: ModelCompat, fix: ModelCompat): ModelCompat {
+	return {maxCompletionTokens: known.maxCompletionTokens || fix.maxCompletionTokens, omitTemperature: known.omitTemperature || fix.omitTemperature};
+}

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {createChatClient} from '../../source/providers/chat-client.js';
-import {compatFix, defaultCompat, requestBody} from '../../source/providers/request-compat.js';
+import {compatFix, defaultCompat, requestBody, withFix} from '../../source/providers/request-compat.js';
 import {modelAccuracy, simulatedAnswer, startSimulator, type Simulator} from '../../source/providers/simulator/index.js';
 import {spec} from './helpers.js';
 
@@ -25,6 +25,20 @@ describe('parameters a reasoning model refuses', () => {
 		// A model that takes the common parameters keeps them.
 		await client.complete(ask('gpt-4o-mini', 'What is 4 + 4?'), {timeoutMs: 5000});
 		expect(simulator.log().map(entry => entry.status)).toEqual([400, 400, 200, 200, 200]);
+	});
+
+	test('requests out at once learn one parameter each without unlearning the other\'s', async () => {
+		const client = createChatClient(simulator.targets.get('az')!);
+		const before = simulator.log().length;
+		await Promise.all(Array.from({length: 6}, async (_, index) => client.complete(ask('gpt-5-nano', `What is ${index} + 1?`), {timeoutMs: 5000})));
+		const wave = simulator.log().slice(before);
+		expect(wave.filter(entry => entry.status === 200)).toHaveLength(6);
+		expect(wave.filter(entry => entry.status === 400).length).toBeLessThanOrEqual(12);
+		await client.complete(ask('gpt-5-nano', 'What is 9 + 9?'), {timeoutMs: 5000});
+		expect(simulator.log().at(-1)!.status).toBe(200);
+		expect(simulator.log().length).toBe(before + wave.length + 1);
+		// A stale request's late lesson (max_tokens) keeps the one learned meanwhile (temperature).
+		expect(withFix({maxCompletionTokens: true, omitTemperature: true}, {maxCompletionTokens: true, omitTemperature: false})).toEqual({maxCompletionTokens: true, omitTemperature: true});
 	});
 
 	test('other 400s are not mistaken for them', () => {

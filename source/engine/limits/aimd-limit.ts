@@ -29,6 +29,8 @@ const maxProbeWait = 16;
 // windows apart, for this many windows after the fall, so it is found again soon.
 const maxProbeWaitAfterFall = 2;
 const fallRememberedWindows = 60;
+// …and for at most this many refused probes: a limit that fell for good costs no more than these.
+const fallProbes = 8;
 
 /**
  * Adaptive concurrency for one provider lane, with every time constant taken from observed latency so it
@@ -75,6 +77,7 @@ export class AimdLimit implements Limit {
 	/** Where the ceiling was before the provider's limit dropped: a limit that comes back likely comes back there. */
 	#formerCeiling: number | undefined;
 	#formerCeilingUntil = 0;
+	#fallProbesLeft = 0;
 	/** Slow start stops below this (regaining a former ceiling); unbounded at the start of a run. */
 	#slowStartCap = Number.POSITIVE_INFINITY;
 	/** Limit and ceiling after the last success of a request sent after the last cut: before any refusal streak. */
@@ -277,6 +280,7 @@ export class AimdLimit implements Limit {
 			const back = this.#probeFrom;
 			this.#ceiling = from;
 			this.#probeWait = Math.min(maxProbeWait, this.#currentProbeWait() * 2);
+			this.#fallProbesLeft--;
 			this.#afterCut();
 			return this.#change(back, 'rate_limit');
 		}
@@ -313,7 +317,7 @@ export class AimdLimit implements Limit {
 
 	/** Good windows to wait before the next probe: few while a limit that fell may be coming back. */
 	#currentProbeWait(): number {
-		const recentFall = this.#formerCeiling !== undefined && this.clock.now() < this.#formerCeilingUntil;
+		const recentFall = this.#formerCeiling !== undefined && this.clock.now() < this.#formerCeilingUntil && this.#fallProbesLeft > 0;
 		return recentFall ? Math.min(this.#probeWait, maxProbeWaitAfterFall) : this.#probeWait;
 	}
 
@@ -323,6 +327,7 @@ export class AimdLimit implements Limit {
 		if (this.#ceiling !== undefined && this.#heldBelowCeiling) {
 			this.#formerCeiling = Math.max(this.#formerCeiling ?? 0, this.#ceiling);
 			this.#formerCeilingUntil = this.clock.now() + (fallRememberedWindows * this.windowMs);
+			this.#fallProbesLeft = fallProbes;
 		}
 		this.#ceiling = level;
 		this.#heldBelowCeiling = false;

@@ -142,6 +142,33 @@ describe('AimdLimit', () => {
 		expect(untold.limit.limit).toBeLessThan(16);
 	});
 
+	it('after a fall, probes come every few windows for a while, but a limit that fell for good costs at most 8 of them before the waits grow', async () => {
+		const clock = new FakeClock();
+		const limit = new AimdLimit(clock, {initial: 25, min: 1, max: 64, slowStart: false});
+		await clock.advance(1);
+		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 1, admitted: 24});
+		for (let window = 0; window < 3; window++) await goodWindow(clock, limit, 1000);
+		// The cap falls to 6 and stays there.
+		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 6});
+		expect(limit.limit).toBe(6);
+		const probesAt: number[] = [];
+		for (let window = 1; window <= 60; window++) {
+			const before = limit.limit;
+			await goodWindow(clock, limit, 1000);
+			if (limit.limit > before) {
+				probesAt.push(window);
+				limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 6});
+			}
+		}
+
+		const gaps = probesAt.slice(1).map((at, index) => at - probesAt[index]!);
+		// The first ones close together, so a cap that comes back is found soon…
+		expect(gaps.slice(0, 7).every(gap => gap <= 4)).toBe(true);
+		// …then, after 8 refused, further apart each time: not the 15 or more 60 windows at that pace would cost.
+		expect(gaps.slice(7).every((gap, index, later) => gap > 4 && (index === 0 || gap > later[index - 1]!))).toBe(true);
+		expect(probesAt.length).toBeLessThanOrEqual(11);
+	});
+
 	it('probes above a refused level by one, and waits longer after each refused probe', async () => {
 		const clock = new FakeClock();
 		const limit = new AimdLimit(clock, {initial: 7, min: 1, max: 64, slowStart: false});

@@ -716,7 +716,7 @@ export class Lane {
 		this.#queue.requeue(item);
 		if (tripped) {
 			this.#context.emit({
-				type: 'outage', lane: this.name, phase: 'down', failures: this.#spec.breaker?.failures ?? defaultBreaker.failures,
+				type: 'outage', lane: this.name, phase: 'down', failures: this.#breaker.failuresInARow,
 				probeEveryMs: this.#breaker.probeEveryMs, reason: error.message, at: this.#context.wallNow(),
 			});
 		}

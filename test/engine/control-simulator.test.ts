@@ -68,7 +68,7 @@ describe('control against the simulator, counted at the provider', () => {
 		for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(firstInterval * 0.8 - 5);
 		// 1.5 s down with probes from 40 ms doubling to 600 ms: a handful, not hundreds.
 		expect(arrivals.length).toBeLessThan(15);
-		// What was in flight when it went down, what went before five failures in a row came back, and the probes:
+		// What was in flight when it went down, what went before the failures in a row that marked it came back, and the probes:
 		// the flood this guards against was three in four requests refused.
 		const stats = sim.stats('gw');
 		expect(stats.errors / stats.requests).toBeLessThan(0.15);

@@ -59,6 +59,11 @@ export class OutageBreaker {
 		return this.#state === 'open' ? this.#nextProbeAt : undefined;
 	}
 
+	/** Failures in a row now: when the provider went down, the number that marked it so. */
+	get failuresInARow(): number {
+		return this.#consecutive;
+	}
+
 	get downSince(): number | undefined {
 		return this.#downSince;
 	}

@@ -28,6 +28,11 @@ describe('OutageBreaker', () => {
 		};
 
 		expect(failuresInARowToTrip(0)).toBe(3);
+		const tripped = new OutageBreaker({failures: 5, maxProbeMs: 10_000}, () => 0.5);
+		for (let streak = 0; streak < 3; streak++) tripped.onFailure(streak, false, 100, streak, {failures: streak, samples: 30 + streak});
+		expect(tripped.state).toBe('open');
+		// What the lane's "provider down after N failures in a row" says.
+		expect(tripped.failuresInARow).toBe(3);
 		expect(failuresInARowToTrip(1)).toBe(4);
 		// A provider failing a tenth of its requests anyway: five in a row, the configured number.
 		expect(failuresInARowToTrip(3)).toBe(5);

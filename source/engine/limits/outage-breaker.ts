@@ -16,6 +16,12 @@ const fallbackLatencyMs = 1000;
  */
 const capLatencies = 15;
 /**
+ * Once the provider has been down for this many caps, the cap grows with the square root of the time down, as
+ * Envoy's ejection time grows: a long outage costs fewer refused probes, while the time lost after it comes back
+ * (half a cap on average) stays a shrinking share of the time it was down.
+ */
+const capGrowAfter = 8;
+/**
  * A provider whose recent answers held almost no failures is down after fewer in a row (never fewer than
  * this): a run that its background failure rate would give by chance at most this often, per request.
  */
@@ -111,7 +117,7 @@ export class OutageBreaker {
 		this.#failingSince = this.#consecutive === 0 ? sentAt : Math.min(this.#failingSince, sentAt);
 		this.#consecutive++;
 		if (this.#state === 'probing' && wasProbe) {
-			this.#intervalMs = Math.min(this.#cap(healthyLatencyMs), this.#intervalMs * 2);
+			this.#intervalMs = Math.min(this.#cap(healthyLatencyMs, now), this.#intervalMs * 2);
 			this.#schedule(now);
 			return false;
 		}
@@ -120,7 +126,7 @@ export class OutageBreaker {
 		this.#state = 'open';
 		this.#trips++;
 		this.#downSince = now;
-		this.#intervalMs = Math.min(this.#cap(healthyLatencyMs), 2 * (healthyLatencyMs ?? fallbackLatencyMs));
+		this.#intervalMs = Math.min(this.#cap(healthyLatencyMs, now), 2 * (healthyLatencyMs ?? fallbackLatencyMs));
 		this.#schedule(now);
 		return true;
 	}
@@ -150,8 +156,10 @@ export class OutageBreaker {
 		return Math.min(most, Math.max(Math.min(minFailures, most), needed));
 	}
 
-	#cap(healthyLatencyMs: number | undefined): number {
-		return Math.min(this.options.maxProbeMs, capLatencies * (healthyLatencyMs ?? fallbackLatencyMs));
+	#cap(healthyLatencyMs: number | undefined, now: number): number {
+		const base = capLatencies * (healthyLatencyMs ?? fallbackLatencyMs);
+		const downFor = now - (this.#downSince ?? now);
+		return Math.min(this.options.maxProbeMs, base * Math.max(1, Math.sqrt(downFor / (capGrowAfter * base))));
 	}
 
 	#schedule(now: number): void {

@@ -76,6 +76,35 @@ describe('OutageBreaker', () => {
 		expect(capped.probeEveryMs).toBe(500);
 	});
 
+	it('in a long outage the cap grows with the square root of the time down, past 8 caps, within maxProbeMs', () => {
+		const probeIntervalsUntil = (maxProbeMs: number, untilMs: number): Array<{downFor: number; every: number}> => {
+			const breaker = new OutageBreaker({failures: 3, maxProbeMs}, () => 0.5);
+			for (let at = 0; at < 3; at++) breaker.onFailure(at, false, 100);
+			const seen: Array<{downFor: number; every: number}> = [];
+			while (breaker.nextProbeAt! < untilMs) {
+				const now = breaker.nextProbeAt!;
+				breaker.noteSent(now);
+				breaker.onFailure(now, true, 100, now);
+				seen.push({downFor: now - 2, every: breaker.probeEveryMs!});
+			}
+
+			return seen;
+		};
+
+		const long = probeIntervalsUntil(100_000, 200_000);
+		// Up to 8 caps (12 s of 1.5 s caps) down, the plain cap.
+		for (const {every} of long.filter(probe => probe.downFor <= 12_000)) expect(every).toBeLessThanOrEqual(1500);
+		// 48 s down is 32 caps: twice the cap; 192 s, four times.
+		const at = (ms: number) => long.find(probe => probe.downFor >= ms)!;
+		expect(at(48_000).every).toBeGreaterThanOrEqual(3000);
+		expect(at(48_000).every).toBeLessThan(3300);
+		expect(at(190_000).every).toBeGreaterThanOrEqual(5900);
+		expect(at(190_000).every).toBeLessThan(6100);
+		// Fewer probes than at the plain cap: about a third fewer over 200 s.
+		expect(long.length).toBeLessThan(0.75 * (200_000 / 1500));
+		for (const {every} of probeIntervalsUntil(4000, 200_000)) expect(every).toBeLessThanOrEqual(4000);
+	});
+
 	it('the first success closes it and counts the time it was down', () => {
 		const breaker = new OutageBreaker(options, () => 0.5);
 		for (let at = 0; at < 3; at++) breaker.onFailure(at, false, 100);

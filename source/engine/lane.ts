@@ -534,7 +534,7 @@ export class Lane {
 		});
 		// #shared: an adaptive lane learns the limit of the whole budget, so it counts every runner's requests.
 		const inFlight = this.#adaptive ? this.#shared.inFlightAcross(this.#gate.activeCount) : this.#gate.activeCount;
-		this.#limit.noteDispatch(inFlight);
+		this.#limit.noteDispatch(inFlight, this.#gate.activeCount);
 		// A probe proves room only if it is the one over the old level: a lane held back by rate is not.
 		if (this.#limit.probingSince !== undefined && inFlight >= this.#limit.limit) {
 			const attempt = item.attempts;

@@ -92,6 +92,8 @@ export class AimdLimit implements Limit {
 	/** Successes while in slow start, oldest first from `#answeredHead`: the last window's answers. */
 	readonly #answeredAt: number[] = [];
 	#answeredHead = 0;
+	/** The budget's requests in flight per request of this runner's, at the last dispatch: 1 unless shared. */
+	#loadPerOwn = 1;
 	/** In a 429 storm: what the first answer after it restores. */
 	#beforeStorm: Level | undefined;
 
@@ -149,8 +151,9 @@ export class AimdLimit implements Limit {
 		return this.#change(this.#limit, 'operator');
 	}
 
-	noteDispatch(inFlight: number): void {
+	noteDispatch(inFlight: number, ownInFlight = inFlight): void {
 		if (inFlight >= this.#limit) this.#saturated = true;
+		this.#loadPerOwn = inFlight / Math.max(1, Math.min(inFlight, ownInFlight));
 	}
 
 	onSample(sample: LimitSample): LimitChange | undefined {
@@ -227,9 +230,10 @@ export class AimdLimit implements Limit {
 			// Requests the lane counts in flight may not have reached the provider yet (a busy client, a slow
 			// network): only answers prove the provider serves that many, and by Little's law a window's answers
 			// are what it holds. Growth stops at half as much again, so a slow path cannot carry the limit far
-			// past the provider's cap before its first refusal can come back. Regaining a level the provider held before
-			// needs no such proof.
-			const proven = this.#slowStartCap < Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : slowStartGrowth * answered;
+			// past the provider's cap before its first refusal can come back. Regaining a level the provider held
+			// before needs no such proof. The answers are this runner's: of a shared budget, they prove its part
+			// of the load the limit counts.
+			const proven = this.#slowStartCap < Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : slowStartGrowth * answered * this.#loadPerOwn;
 			if (this.#limit >= proven) return undefined;
 			// +2 a success, as far as that proof goes: a refusal comes back at once and names the slots held, so
 			// overshooting costs a few requests, while every window spent below the cap costs a window's worth

@@ -53,8 +53,8 @@ export class CeilingLimit implements Limit {
 		return this.#inner.max;
 	}
 
-	noteDispatch(inFlight: number): void {
-		this.#inner.noteDispatch(inFlight);
+	noteDispatch(inFlight: number, ownInFlight?: number): void {
+		this.#inner.noteDispatch(inFlight, ownInFlight);
 	}
 
 	onSample(sample: LimitSample): LimitChange | undefined {

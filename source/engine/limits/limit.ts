@@ -37,8 +37,11 @@ export type Limit = {
 	readonly probingSince: number | undefined;
 	/** The operator's number: it stands as the new limit, and the bounds widen to take it. */
 	set(value: number): void;
-	/** A request was sent; `inFlight` counts it. */
-	noteDispatch(inFlight: number): void;
+	/**
+	 * A request was sent; `inFlight` counts it. `ownInFlight`: this runner's part of them, when the limit is a
+	 * shared budget's and counts every runner's requests.
+	 */
+	noteDispatch(inFlight: number, ownInFlight?: number): void;
 	/** Returns a change when the sample moves the limit. */
 	onSample(sample: LimitSample): LimitChange | undefined;
 };

@@ -49,6 +49,23 @@ describe('AimdLimit', () => {
 		expect(limit.limit).toBe(6);
 	});
 
+	it('of a budget shared by four runners, slow start grows as far as this runner\'s answers prove its part of the load', async () => {
+		const clock = new FakeClock();
+		const limit = new AimdLimit(clock, {initial: 4, min: 1, max: 64});
+		// The limit counts every runner's requests; this runner holds and hears back from a quarter of them.
+		for (let window = 0; window < 4; window++) {
+			const own = Math.max(1, Math.floor(limit.limit / 4));
+			for (let index = 0; index < own; index++) {
+				limit.noteDispatch(limit.limit, own);
+				await clock.advance(100 / own);
+				limit.onSample({kind: 'success', latencyMs: 100});
+			}
+		}
+
+		// A quarter of 4 is one answer a window: counted as the runner's own load, growth would stop at 1.5.
+		expect(limit.limit).toBeGreaterThanOrEqual(12);
+	});
+
 	it('a 429 about slots sets the limit to the slots held, follows the overshoot down without bursts, and ends slow start', async () => {
 		const clock = new FakeClock();
 		const limit = new AimdLimit(clock, {initial: 40, min: 1, max: 64});

@@ -599,7 +599,7 @@ export class Lane {
 			promptTokens: response.promptTokens,
 			completionTokens: response.completionTokens,
 		});
-		this.#applyLimit(this.#limit.onSample({kind: 'success', latencyMs}));
+		this.#applyLimit(this.#limit.onSample({kind: 'success', latencyMs, processingMs: response.processingMs}));
 	}
 
 	#onFailure(item: WorkItem, error: ProviderError, sentAt: number, probe: boolean): void {

@@ -39,7 +39,7 @@ export function createChatClient(target: ClientTarget, options: {maxResponseByte
 							requestBody(request, compat),
 							{timeout: Math.max(1, Math.ceil(timeoutMs)), signal, maxRetries: 0},
 						).withResponse();
-						return {...toResponse(data, target.apiKey), ...rateLimitOf(response.headers)};
+						return {...toResponse(data, target.apiKey), ...rateLimitOf(response.headers), ...processingOf(response.headers)};
 					} catch (error) {
 						// A model that refuses a parameter says which: learn it and ask again at once.
 						const fix = error instanceof APIError && error.status === 400 ? compatFix(error.message, compat) : undefined;
@@ -59,6 +59,11 @@ export function createChatClient(target: ClientTarget, options: {maxResponseByte
 function rateLimitOf(headers: Headers): Pick<ChatResponse, 'rateLimit'> {
 	const rateLimit = parseRateLimitHeaders(headers);
 	return rateLimit ? {rateLimit} : {};
+}
+
+function processingOf(headers: Headers): Pick<ChatResponse, 'processingMs'> {
+	const processingMs = Number(headers.get('openai-processing-ms') ?? Number.NaN);
+	return Number.isFinite(processingMs) && processingMs >= 0 ? {processingMs} : {};
 }
 
 /** host:port of the target, for messages about a provider nothing answers for. */

@@ -21,6 +21,8 @@ export type ChatResponse = {
 	completionTokens?: number;
 	/** The provider's `x-ratelimit-*` numbers on this response, when it sent them. */
 	rateLimit?: RateLimitInfo;
+	/** Milliseconds the provider says it worked on the request (`openai-processing-ms`), when it said. */
+	processingMs?: number;
 };
 
 /** A provider failure, already classified. Its message never contains an API key. */

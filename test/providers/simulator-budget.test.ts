@@ -102,3 +102,17 @@ test('two providers have independent budgets', async () => {
 	controller.abort();
 	await Promise.all(held);
 });
+
+test('an OpenAI-dialect answer says how long the provider worked on it (openai-processing-ms), within what the client waited', async () => {
+	simulator = await startSimulator([
+		spec('openai', ['x'], {maxConcurrent: 4, rps: 1000, latencyMs: 200, latencySigma: 0}),
+		spec('azure', {y: 'y-deployment'}, {dialect: 'azure', maxConcurrent: 4, rps: 1000, latencyMs: 200, latencySigma: 0}),
+	]);
+	const started = performance.now();
+	const answer = await createChatClient(simulator.targets.get('openai')!).complete(ask('x'), {timeoutMs: 5000});
+	const waited = performance.now() - started;
+	expect(answer.processingMs).toBe(200);
+	expect(answer.processingMs!).toBeLessThanOrEqual(waited);
+	// Azure OpenAI is not known to send it: the simulator does not either.
+	expect((await createChatClient(simulator.targets.get('azure')!).complete(ask('y-deployment'), {timeoutMs: 5000})).processingMs).toBeUndefined();
+});

@@ -92,6 +92,11 @@ export class AimdLimit implements Limit {
 	/** Successes while in slow start, oldest first from `#answeredHead`: the last window's answers. */
 	readonly #answeredAt: number[] = [];
 	#answeredHead = 0;
+	/**
+	 * The share of a request's latency the provider spends on it (smoothed; 1 until it says): of the requests
+	 * the lane counts in flight, about this share are at the provider, the rest on their way there or back.
+	 */
+	#atProviderShare = 1;
 	/** The budget's requests in flight per request of this runner's, at the last dispatch: 1 unless shared. */
 	#loadPerOwn = 1;
 	/** In a 429 storm: what the first answer after it restores. */
@@ -160,6 +165,10 @@ export class AimdLimit implements Limit {
 		switch (sample.kind) {
 			case 'success': {
 				const fresh = this.clock.now() - sample.latencyMs >= this.#lastCutAt;
+				if (sample.processingMs !== undefined && sample.latencyMs > 0) {
+					this.#atProviderShare = (0.8 * this.#atProviderShare) + (0.2 * Math.min(1, sample.processingMs / sample.latencyMs));
+				}
+
 				const change = this.#onSuccess(sample.latencyMs, fresh);
 				if (fresh) this.#calm = {limit: this.#limit, ceiling: this.#ceiling};
 				return change;
@@ -232,8 +241,10 @@ export class AimdLimit implements Limit {
 			// are what it holds. Growth stops at half as much again, so a slow path cannot carry the limit far
 			// past the provider's cap before its first refusal can come back. Regaining a level the provider held
 			// before needs no such proof. The answers are this runner's: of a shared budget, they prove its part
-			// of the load the limit counts.
-			const proven = this.#slowStartCap < Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : slowStartGrowth * answered * this.#loadPerOwn;
+			// of the load the limit counts. A window is the latency the lane sees; where the provider says how
+			// long it worked, only that share of a window's answers was held there at once.
+			const held = answered * this.#atProviderShare * this.#loadPerOwn;
+			const proven = this.#slowStartCap < Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : slowStartGrowth * held;
 			if (this.#limit >= proven) return undefined;
 			// +2 a success, as far as that proof goes: a refusal comes back at once and names the slots held, so
 			// overshooting costs a few requests, while every window spent below the cap costs a window's worth

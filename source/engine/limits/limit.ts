@@ -4,7 +4,8 @@ export type LimitChange = {from: number; to: number; cause: LimitCause};
 
 /** What a request's outcome tells a concurrency limit. */
 export type LimitSample =
-	| {kind: 'success'; latencyMs: number}
+	/** `processingMs`: the part of the latency the provider says it worked on the request, when it said. */
+	| {kind: 'success'; latencyMs: number; processingMs?: number}
 	/** Before anything came back: a request out longer than a refusal would take, so the provider admitted it. */
 	| {kind: 'admitted'}
 	/** The probe above the level the provider last refused went out at `sentAt` and has been out longer than a refusal takes. */

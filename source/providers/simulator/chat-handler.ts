@@ -79,7 +79,8 @@ export async function handleChat(context: ChatContext, state: ProviderState, req
 		return {
 			status: 200,
 			body: completionBody({id: `chatcmpl-${headers['x-request-id']}`, model: apiName, createdSeconds: Math.floor(Date.now() / 1000), promptTokens: tokens(promptChars), ...answer}),
-			headers: withBudget(),
+			// OpenAI says how long it worked on the request; the rest of what the client sees is the way there and back.
+			headers: route.dialect === 'azure' ? withBudget() : {...withBudget(), 'openai-processing-ms': String(Math.round(decision.afterMs))},
 		};
 	});
 }

@@ -49,6 +49,28 @@ describe('AimdLimit', () => {
 		expect(limit.limit).toBe(6);
 	});
 
+	it('where the provider says it worked on a request for half its latency, slow start counts half a window\'s answers as held', async () => {
+		const grownTo = async (processingMs: number | undefined): Promise<number> => {
+			const clock = new FakeClock();
+			const limit = new AimdLimit(clock, {initial: 4, min: 1, max: 64});
+			// Four answers a window of 1 s, each out 1 s: without more said, four held at once.
+			for (let window = 0; window < 6; window++) {
+				for (let index = 0; index < 4; index++) {
+					limit.noteDispatch(limit.limit);
+					await clock.advance(250);
+					limit.onSample({kind: 'success', latencyMs: 1000, processingMs});
+				}
+			}
+
+			return limit.limit;
+		};
+
+		expect(await grownTo(undefined)).toBe(6);
+		expect(await grownTo(1000)).toBe(6);
+		// Half of each latency on the way: about two held at the provider, so the plan's 4 is already past the proof.
+		expect(await grownTo(500)).toBeLessThanOrEqual(4);
+	});
+
 	it('of a budget shared by four runners, slow start grows as far as this runner\'s answers prove its part of the load', async () => {
 		const clock = new FakeClock();
 		const limit = new AimdLimit(clock, {initial: 4, min: 1, max: 64});

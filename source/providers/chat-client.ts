@@ -2,7 +2,7 @@ import {APIError, AzureOpenAI, OpenAI} from 'openai';
 import type {ChatCompletion} from 'openai/resources/chat/completions';
 import {defaultMaxResponseBytes, boundedFetch} from './bounded-fetch.js';
 import {classifyError, timeoutMessage} from './classify-error.js';
-import {parseRateLimitHeaders} from './rate-limit-headers.js';
+import {parseProcessingMs, parseRateLimitHeaders} from './rate-limit-headers.js';
 import {connectRoundTripMs} from './round-trip.js';
 import {compatFix, defaultCompat, requestBody, withFix, type ModelCompat} from './request-compat.js';
 import {type ChatClient, type ChatResponse, ProviderError} from './types.js';
@@ -62,8 +62,8 @@ function rateLimitOf(headers: Headers): Pick<ChatResponse, 'rateLimit'> {
 }
 
 function processingOf(headers: Headers): Pick<ChatResponse, 'processingMs'> {
-	const processingMs = Number(headers.get('openai-processing-ms') ?? Number.NaN);
-	return Number.isFinite(processingMs) && processingMs >= 0 ? {processingMs} : {};
+	const processingMs = parseProcessingMs(headers);
+	return processingMs === undefined ? {} : {processingMs};
 }
 
 /** host:port of the target, for messages about a provider nothing answers for. */

@@ -51,6 +51,11 @@ export function waitForUnits(window: RateLimitWindow, need = 1): number | undefi
 	return rate === undefined ? undefined : (need - window.remaining) / rate;
 }
 
+/** Milliseconds the provider says it worked on the request (`openai-processing-ms`), when it said. */
+export function parseProcessingMs(headers: HeaderSource): number | undefined {
+	return count(headerGetter(headers)('openai-processing-ms'));
+}
+
 function count(value: string | undefined): number | undefined {
 	if (value === undefined || !/^\s*\d+(?:\.\d+)?\s*$/.test(value)) return undefined;
 	return Number(value);

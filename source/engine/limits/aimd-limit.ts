@@ -44,8 +44,8 @@ const slowStartGrowth = 1.5;
  * behaves the same at 50 ms and at 30 s per request.
  *
  * - Slow start: +2 per success while the limit is in use, up to 1.5 times the answers of the last window (the
- *   limit grows by half per window), until the provider first pushes back. At 30 s a request, +1 per window would take a
- *   quarter of an hour to reach 32.
+ *   limit grows by half per window), until the provider first pushes back. At 30 s a request, +1 per window
+ *   would take a quarter of an hour to reach 32.
  * - A 429 about slots (or of unknown cause) sets the limit to the slots the lane actually held when it came
  *   back (`admitted`): that is the provider's cap as this lane sees it, so one refusal corrects the limit
  *   instead of sawing it by 30%. A 429 about the rate does not cut: the lane paces by rate instead.
@@ -158,7 +158,7 @@ export class AimdLimit implements Limit {
 
 	noteDispatch(inFlight: number, ownInFlight = inFlight): void {
 		if (inFlight >= this.#limit) this.#saturated = true;
-		this.#loadPerOwn = inFlight / Math.max(1, Math.min(inFlight, ownInFlight));
+		this.#loadPerOwn = Math.max(1, inFlight / Math.max(1, ownInFlight));
 	}
 
 	onSample(sample: LimitSample): LimitChange | undefined {

@@ -14,6 +14,24 @@ async function goodWindow(clock: FakeClock, limit: Limit, latencyMs: number): Pr
 	}
 }
 
+/**
+ * Six windows of a slow path: the lane keeps its whole limit out, but only four answers of 1 s come back a
+ * window, each saying the provider worked `processingMs` on it (or nothing). Returns where slow start ends.
+ */
+async function fourAnswersAWindow(processingMs?: number): Promise<number> {
+	const clock = new FakeClock();
+	const limit = new AimdLimit(clock, {initial: 4, min: 1, max: 64});
+	for (let window = 0; window < 6; window++) {
+		for (let index = 0; index < 4; index++) {
+			limit.noteDispatch(limit.limit);
+			await clock.advance(250);
+			limit.onSample({kind: 'success', latencyMs: 1000, processingMs});
+		}
+	}
+
+	return limit.limit;
+}
+
 describe('AimdLimit', () => {
 	it('slow start grows by half per latency window until the provider first pushes back, as far as answers prove', async () => {
 		const clock = new FakeClock();
@@ -35,40 +53,15 @@ describe('AimdLimit', () => {
 	});
 
 	it('slow start stops at 1.5 times the answers of a window, however many requests the lane counts in flight', async () => {
-		const clock = new FakeClock();
-		const limit = new AimdLimit(clock, {initial: 4, min: 1, max: 64});
-		// A slow client path: the lane keeps its whole limit out, but only four answers a window come back.
-		for (let window = 0; window < 6; window++) {
-			for (let index = 0; index < 4; index++) {
-				limit.noteDispatch(limit.limit);
-				await clock.advance(250);
-				limit.onSample({kind: 'success', latencyMs: 1000});
-			}
-		}
-
-		expect(limit.limit).toBe(6);
+		expect(await fourAnswersAWindow()).toBe(6);
 	});
 
 	it('where the provider says it worked on a request for half its latency, slow start counts half a window\'s answers as held', async () => {
-		const grownTo = async (processingMs: number | undefined): Promise<number> => {
-			const clock = new FakeClock();
-			const limit = new AimdLimit(clock, {initial: 4, min: 1, max: 64});
-			// Four answers a window of 1 s, each out 1 s: without more said, four held at once.
-			for (let window = 0; window < 6; window++) {
-				for (let index = 0; index < 4; index++) {
-					limit.noteDispatch(limit.limit);
-					await clock.advance(250);
-					limit.onSample({kind: 'success', latencyMs: 1000, processingMs});
-				}
-			}
-
-			return limit.limit;
-		};
-
-		expect(await grownTo(undefined)).toBe(6);
-		expect(await grownTo(1000)).toBe(6);
+		// Four answers a window, each out 1 s: without more said, or all of it at the provider, four held at once.
+		expect(await fourAnswersAWindow(undefined)).toBe(6);
+		expect(await fourAnswersAWindow(1000)).toBe(6);
 		// Half of each latency on the way: about two held at the provider, so the plan's 4 is already past the proof.
-		expect(await grownTo(500)).toBeLessThanOrEqual(4);
+		expect(await fourAnswersAWindow(500)).toBeLessThanOrEqual(4);
 	});
 
 	it('of a budget shared by four runners, slow start grows as far as this runner\'s answers prove its part of the load', async () => {

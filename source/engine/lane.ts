@@ -334,6 +334,11 @@ export class Lane {
 		if (phase === this.#phase) return;
 		const from = this.#phase;
 		this.#phase = phase;
+		if (phase === 'running' && from === 'cooling') {
+			const inFlight = this.#adaptive ? this.#shared.inFlightAcross(this.#unanswered) : this.#unanswered;
+			this.#applyLimit(this.#limit.onSample({kind: 'wait_over', inFlight}));
+		}
+
 		// Slots a provider-wide pause freed go out across one latency window, not as one burst. A short wait
 		// (a slot 429's Retry-After) frees next to nothing, and ramping after it would drain the lane.
 		if (phase === 'running' && (from === 'cooling' || from === 'probing') && this.#limit.limit - this.#gate.activeCount >= Math.max(rampFromFreed, this.#limit.limit / 4)) {

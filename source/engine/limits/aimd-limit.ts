@@ -50,6 +50,9 @@ const slowStartGrowth = 1.5;
  *   back (`admitted`): that is the provider's cap as this lane sees it, so one refusal corrects the limit
  *   instead of sawing it by 30%. A 429 about the rate does not cut: the lane paces by rate instead.
  * - Failures of requests sent before the last cut say nothing new: one burst is one signal.
+ * - Refused again with nothing admitted (the provider's limit fell under requests it admitted before): each
+ *   refusal steps down further, and after each wait one request goes past those still draining, so the lane
+ *   follows the drain down to the new limit instead of refilling the slots it frees into refusals.
  * - Up: +1, +2, +4 … per latency window in which the lane used its whole limit and nothing went wrong, so a
  *   cap that came back is found again within a few windows. Above the level where the provider last refused,
  *   it probes by +1 only every few windows, and waits longer after each refused probe.
@@ -74,7 +77,7 @@ export class AimdLimit implements Limit {
 	/** The lowest level the provider refused since the last operator change. */
 	#ceiling: number | undefined;
 	#probeWait = firstProbeWait;
-	/** Refusals of requests sent after the last cut, with none of those admitted since. */
+	/** Refusals of requests sent after the last cut, with none of those admitted since (nor the drain followed). */
 	#refusedInARow = 0;
 	/** A whole window passed just below the ceiling: the provider's limit was there. */
 	#heldBelowCeiling = false;
@@ -196,6 +199,17 @@ export class AimdLimit implements Limit {
 			case 'storm': {
 				this.#beforeStorm ??= this.#calm;
 				return undefined;
+			}
+
+			case 'wait_over': {
+				// Refused with nothing admitted since: the provider may hold fewer than the lane's requests still draining
+				// (its limit fell, or the lane is past it). Slots they freed during the wait need not be the provider's
+				// to give, so one request goes to see whether the drain has reached its limit, not a burst of them
+				// into refusals. Following the drain, the next refusal steps down by one again: the steps grow to
+				// find a level the lane cannot see, and this one it sees.
+				if (this.#refusedInARow === 0 || sample.inFlight + 1 >= this.#limit) return undefined;
+				this.#refusedInARow = 0;
+				return this.#change(sample.inFlight + 1, 'rate_limit');
 			}
 
 			case 'error': {

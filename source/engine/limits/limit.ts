@@ -21,6 +21,8 @@ export type LimitSample =
 	 * about the limit. The lane waits it out; the first answer after it restores the level held before.
 	 */
 	| {kind: 'storm'}
+	/** The lane-wide wait a 429 asked for is over, with `inFlight` requests out (every runner's, when shared). */
+	| {kind: 'wait_over'; inFlight: number}
 	/** A transient failure; `errorShare` of the `samples` recent outcomes failed. */
 	| {kind: 'error'; sentAt: number; errorShare: number; samples: number};
 

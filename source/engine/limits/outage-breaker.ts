@@ -45,6 +45,8 @@ export class OutageBreaker {
 	#downSince: number | undefined;
 	/** When the earliest request of the current run of failures was sent. */
 	#failingSince = Number.NEGATIVE_INFINITY;
+	/** When the latest request of the current run of failures was sent. */
+	#lastFailingSent = Number.NEGATIVE_INFINITY;
 	#trips = 0;
 	#downMs = 0;
 	#probes = 0;
@@ -100,6 +102,9 @@ export class OutageBreaker {
 	 */
 	onSuccess(now: number, sentAt = now): boolean {
 		if (this.#consecutive > 0 && sentAt < this.#failingSince) return false;
+		// Down, only a request sent after the last that failed proves the provider answers: a random failure just
+		// before an outage puts the start of the run before it, and requests admitted in between end inside it.
+		if (this.#state !== 'closed' && sentAt < this.#lastFailingSent) return false;
 		this.#consecutive = 0;
 		if (this.#state === 'closed') return false;
 		this.#state = 'closed';
@@ -115,6 +120,7 @@ export class OutageBreaker {
 	onFailure(now: number, wasProbe: boolean, healthyLatencyMs: number | undefined, sentAt = now, recent?: RecentOutcomes): boolean {
 		const streakBefore = this.#consecutive;
 		this.#failingSince = this.#consecutive === 0 ? sentAt : Math.min(this.#failingSince, sentAt);
+		this.#lastFailingSent = this.#consecutive === 0 ? sentAt : Math.max(this.#lastFailingSent, sentAt);
 		this.#consecutive++;
 		if (this.#state === 'probing' && wasProbe) {
 			this.#intervalMs = Math.min(this.#cap(healthyLatencyMs, now), this.#intervalMs * 2);

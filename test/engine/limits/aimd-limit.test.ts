@@ -117,6 +117,30 @@ describe('AimdLimit', () => {
 		expect(await refuse(4)).toBe(2);
 	});
 
+	it('after a refusal\'s wait, a lane still refused sends one request past what is draining, not the slots freed meanwhile', async () => {
+		const clock = new FakeClock();
+		const limit = new AimdLimit(clock, {initial: 24, min: 1, max: 64, slowStart: false});
+		const refuse = async (admitted: number) => {
+			await clock.advance(10);
+			return limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now() - 1, admitted})?.to;
+		};
+
+		expect(await refuse(23)).toBe(23);
+		// During the wait, 7 of the requests admitted before the fall ended: 16 are out.
+		expect(limit.onSample({kind: 'wait_over', inFlight: 16})).toEqual({from: 23, to: 17, cause: 'rate_limit'});
+		// That one was refused too: the drain has not reached the provider's limit; one step down, as it is seen.
+		expect(await refuse(16)).toBe(16);
+		expect(limit.onSample({kind: 'wait_over', inFlight: 9})?.to).toBe(10);
+		expect(await refuse(9)).toBe(9);
+		// A wait that ends with the lane at its limit changes nothing.
+		expect(limit.onSample({kind: 'wait_over', inFlight: 9})).toBeUndefined();
+		// Something sent after the last cut was admitted: the provider has room again, and a wait ending now
+		// (another runner's pause, say) leaves the limit where it is.
+		await clock.advance(10);
+		limit.onSample({kind: 'success', latencyMs: 5});
+		expect(limit.onSample({kind: 'wait_over', inFlight: 3})).toBeUndefined();
+	});
+
 	it('a lane two over the cap (answers on their way counted as held) lands just below it, not at half', async () => {
 		const clock = new FakeClock();
 		const limit = new AimdLimit(clock, {initial: 26, min: 1, max: 64, slowStart: false});

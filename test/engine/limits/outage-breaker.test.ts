@@ -131,6 +131,24 @@ describe('OutageBreaker', () => {
 		expect(breaker.onFailure(1003, false, 100, 992)).toBe(true);
 	});
 
+	it('down, only an answer to a request sent after the last failing one reopens it: a random failure just before an outage does not open a gap', () => {
+		const breaker = new OutageBreaker(options, () => 0.5);
+		// A random 5xx of a request sent at 0, then the outage fails those sent from 10 on.
+		breaker.onFailure(5, false, 100, 0);
+		breaker.onFailure(14, false, 100, 10);
+		expect(breaker.onFailure(15, false, 100, 11)).toBe(true);
+		// Sent at 8, before the outage, admitted and answered inside it: after the first failure's request, before the last.
+		expect(breaker.onSuccess(16, 8)).toBe(false);
+		expect(breaker.state).toBe('open');
+		// Sent after the last failing one: the provider answers requests sent now.
+		expect(breaker.onSuccess(17, 12)).toBe(true);
+		// Closed, the same answer still resets the run of failures: the provider served a request sent after it began.
+		breaker.onFailure(100, false, 100, 90);
+		breaker.onFailure(101, false, 100, 95);
+		breaker.onSuccess(102, 92);
+		expect(breaker.failuresInARow).toBe(0);
+	});
+
 	it('jitters probe times by up to ±20%', () => {
 		const early = new OutageBreaker(options, () => 0);
 		const late = new OutageBreaker(options, () => 0.999);

@@ -31,6 +31,8 @@ const maxProbeWaitAfterFall = 2;
 const fallRememberedWindows = 60;
 // …and for at most this many refused probes: a limit that fell for good costs no more than these.
 const fallProbes = 8;
+// A refusal at this share of the level held through the last good window, or below, is a fall.
+const fallenShare = 0.75;
 /**
  * Slow start grows to at most this many times the last window's answers. Over a busy client path a window's
  * answers overstate what the provider holds (the window is the latency the lane sees, lag included) and its
@@ -81,6 +83,8 @@ export class AimdLimit implements Limit {
 	#refusedInARow = 0;
 	/** A whole window passed just below the ceiling: the provider's limit was there. */
 	#heldBelowCeiling = false;
+	/** The limit through the last whole window in which the lane used it and nothing went wrong. */
+	#heldLevel: number | undefined;
 	/** A probe above the ceiling in progress: the level it came from, and when it went up. */
 	#probeFrom: number | undefined;
 	#probeAt = 0;
@@ -102,6 +106,11 @@ export class AimdLimit implements Limit {
 	#atProviderShare = 1;
 	/** The budget's requests in flight per request of this runner's, at the last dispatch: 1 unless shared. */
 	#loadPerOwn = 1;
+	/**
+	 * Following a drain: the level one request went out at past those still draining, and when. Until it is known
+	 * to hold, answers of the requests admitted before the fall free no slots.
+	 */
+	#drain: {level: number; at: number} | undefined;
 	/** In a 429 storm: what the first answer after it restores. */
 	#beforeStorm: Level | undefined;
 
@@ -132,7 +141,8 @@ export class AimdLimit implements Limit {
 	}
 
 	get probingSince(): number | undefined {
-		return this.#probeFrom === undefined ? undefined : this.#probeAt;
+		if (this.#probeFrom !== undefined) return this.#probeAt;
+		return this.#drain?.at;
 	}
 
 	set(value: number): void {
@@ -145,7 +155,9 @@ export class AimdLimit implements Limit {
 		this.#probeWait = firstProbeWait;
 		this.#formerCeiling = undefined;
 		this.#heldBelowCeiling = false;
+		this.#heldLevel = undefined;
 		this.#refusedInARow = 0;
+		this.#drain = undefined;
 		this.#slowStartCap = Number.POSITIVE_INFINITY;
 		this.#step = 1;
 		this.#goodWindows = 0;
@@ -168,6 +180,12 @@ export class AimdLimit implements Limit {
 		switch (sample.kind) {
 			case 'success': {
 				const fresh = this.clock.now() - sample.latencyMs >= this.#lastCutAt;
+				if (this.#drain) {
+					if (!fresh) return this.#change(this.#limit - 1, 'rate_limit');
+					const back = this.#endDrain();
+					if (back) return back;
+				}
+
 				if (sample.processingMs !== undefined && sample.latencyMs > 0) {
 					this.#atProviderShare = (0.8 * this.#atProviderShare) + (0.2 * Math.min(1, sample.processingMs / sample.latencyMs));
 				}
@@ -185,6 +203,7 @@ export class AimdLimit implements Limit {
 			}
 
 			case 'probe_admitted': {
+				if (this.#drain) return sample.sentAt >= this.#drain.at ? this.#endDrain() : undefined;
 				// A provider decides on a slot when a request arrives: a probe out past the time a refusal takes held,
 				// unless another request was refused or failed since it went up (the level is not clear then).
 				if (this.#probeFrom === undefined || sample.sentAt < this.#probeAt || this.#trouble) return undefined;
@@ -209,6 +228,7 @@ export class AimdLimit implements Limit {
 				// find a level the lane cannot see, and this one it sees.
 				if (this.#refusedInARow === 0 || sample.inFlight + 1 >= this.#limit) return undefined;
 				this.#refusedInARow = 0;
+				this.#drain = {level: sample.inFlight + 1, at: this.clock.now()};
 				return this.#change(sample.inFlight + 1, 'rate_limit');
 			}
 
@@ -279,6 +299,7 @@ export class AimdLimit implements Limit {
 		}
 
 		this.#goodWindows++;
+		this.#heldLevel = this.#limit;
 		if (this.#ceiling !== undefined && this.#limit + 1 >= this.#ceiling) this.#heldBelowCeiling = true;
 		// The probe held for a whole window (when its admission could not be timed).
 		if (this.#probeFrom !== undefined && this.#probeHeld()) return undefined;
@@ -299,6 +320,7 @@ export class AimdLimit implements Limit {
 
 	#onOverload(cause: 'concurrency' | 'rate' | 'unknown', sentAt: number, admitted: number): LimitChange | undefined {
 		this.#trouble = true;
+		this.#drain = undefined;
 		// Whatever the cause, the provider's budget is in sight: no more doubling.
 		this.#endSlowStart();
 		if (cause === 'rate') return undefined;
@@ -351,17 +373,32 @@ export class AimdLimit implements Limit {
 		return true;
 	}
 
+	/** The request sent past the drain holds: the provider has room at that level again. */
+	#endDrain(): LimitChange | undefined {
+		const level = this.#drain!.level;
+		this.#drain = undefined;
+		return level > this.#limit ? this.#change(level, 'increase') : undefined;
+	}
+
 	/** Good windows to wait before the next probe: few while a limit that fell may be coming back. */
 	#currentProbeWait(): number {
 		const recentFall = this.#formerCeiling !== undefined && this.clock.now() < this.#formerCeilingUntil && this.#fallProbesLeft > 0;
 		return recentFall ? Math.min(this.#probeWait, maxProbeWaitAfterFall) : this.#probeWait;
 	}
 
-	/** The provider refused at `level`: growth stops below it. A ceiling that held and then fell is remembered. */
+	/**
+	 * The provider refused at `level`: growth stops below it. Where it had held is remembered, as its limit fell
+	 * from there and may come back: just below the ceiling, or a level well above this one for a whole window. A
+	 * lane a few below its ceiling when the limit falls (a probe above it held, then a refusal cut it) must not
+	 * forget it, or it looks for the way back as slowly as for a limit that never moved; a refusal near the level
+	 * held is the provider's cap as usual, not a fall.
+	 */
 	#lowerCeiling(level: number): void {
 		if (this.#ceiling !== undefined && level >= this.#ceiling) return;
-		if (this.#ceiling !== undefined && this.#heldBelowCeiling) {
-			this.#formerCeiling = Math.max(this.#formerCeiling ?? 0, this.#ceiling);
+		const heldAt = this.#ceiling !== undefined && this.#heldBelowCeiling ? this.#ceiling
+			: this.#heldLevel !== undefined && level <= this.#heldLevel * fallenShare ? this.#heldLevel + 1 : undefined;
+		if (heldAt !== undefined) {
+			this.#formerCeiling = Math.max(this.#formerCeiling ?? 0, heldAt);
 			this.#formerCeilingUntil = this.clock.now() + (fallRememberedWindows * this.windowMs);
 			this.#fallProbesLeft = fallProbes;
 		}

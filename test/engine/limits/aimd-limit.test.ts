@@ -141,6 +141,37 @@ describe('AimdLimit', () => {
 		expect(limit.onSample({kind: 'wait_over', inFlight: 3})).toBeUndefined();
 	});
 
+	it('following a drain, answers of requests admitted before the fall free no slots until the one sent past them holds', async () => {
+		const clock = new FakeClock();
+		const limit = new AimdLimit(clock, {initial: 24, min: 1, max: 64, slowStart: false});
+		await clock.advance(10);
+		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 9, admitted: 23});
+		await clock.advance(200);
+		expect(limit.onSample({kind: 'wait_over', inFlight: 12})?.to).toBe(13);
+		const sentPast = limit.probingSince!;
+		expect(sentPast).toBe(clock.now());
+		// Two of the twelve admitted before the fall answer: the lane still sends no more than the one.
+		await clock.advance(5);
+		expect(limit.onSample({kind: 'success', latencyMs: 900})?.to).toBe(12);
+		expect(limit.onSample({kind: 'success', latencyMs: 900})?.to).toBe(11);
+		// An admission of a request sent before it says nothing; the one sent past the drain does.
+		expect(limit.onSample({kind: 'probe_admitted', sentAt: sentPast - 1})).toBeUndefined();
+		expect(limit.onSample({kind: 'probe_admitted', sentAt: sentPast})).toEqual({from: 11, to: 13, cause: 'increase'});
+		expect(limit.probingSince).toBeUndefined();
+		// Past the drain, answers free slots again.
+		expect(limit.onSample({kind: 'success', latencyMs: 900})).toBeUndefined();
+		expect(limit.limit).toBe(13);
+
+		// Refused instead: the drain has further to go; the refusal steps down from where the limit followed it.
+		await clock.advance(200);
+		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now() - 1, admitted: 12});
+		expect(limit.onSample({kind: 'wait_over', inFlight: 9})?.to).toBe(10);
+		await clock.advance(5);
+		limit.onSample({kind: 'success', latencyMs: 900});
+		expect(limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now() - 1, admitted: 8})?.to).toBe(8);
+		expect(limit.probingSince).toBeUndefined();
+	});
+
 	it('a lane two over the cap (answers on their way counted as held) lands just below it, not at half', async () => {
 		const clock = new FakeClock();
 		const limit = new AimdLimit(clock, {initial: 26, min: 1, max: 64, slowStart: false});
@@ -230,6 +261,29 @@ describe('AimdLimit', () => {
 		// …then, after 8 refused, further apart each time: not the 15 or more 60 windows at that pace would cost.
 		expect(gaps.slice(7).every((gap, index, later) => gap > 4 && (index === 0 || gap > later[index - 1]!))).toBe(true);
 		expect(probesAt.length).toBeLessThanOrEqual(11);
+	});
+
+	it('a limit that falls from a level held with no refusal above it is remembered too: probes come every few windows after', async () => {
+		const clock = new FakeClock();
+		// Held a whole window at 24 or more, never refused there (a probe above the last refusal had held, say).
+		const limit = new AimdLimit(clock, {initial: 24, min: 1, max: 64, slowStart: false});
+		await goodWindow(clock, limit, 1000);
+		await goodWindow(clock, limit, 1000);
+		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 8});
+		expect(limit.limit).toBe(8);
+		const probesAt: number[] = [];
+		for (let window = 1; window <= 24; window++) {
+			const before = limit.limit;
+			await goodWindow(clock, limit, 1000);
+			if (limit.limit > before) {
+				probesAt.push(window);
+				limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 8});
+			}
+		}
+
+		const gaps = probesAt.slice(1).map((at, index) => at - probesAt[index]!);
+		expect(gaps.length).toBeGreaterThanOrEqual(4);
+		expect(gaps.every(gap => gap <= 4)).toBe(true);
 	});
 
 	it('probes above a refused level by one, and waits longer after each refused probe', async () => {

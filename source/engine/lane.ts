@@ -428,6 +428,7 @@ export class Lane {
 			const wait = this.#pacer.delayMs(item.tokens);
 			if (wait > 0) {
 				this.#held = item;
+				if (this.#pacer.heldByRate(item.tokens)) this.#limit.onSample({kind: 'paced'});
 				this.#wakeTimer.at(now + wait);
 				return;
 			}

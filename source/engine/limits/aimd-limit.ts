@@ -55,8 +55,8 @@ const slowStartGrowth = 1.5;
  * - Refused again with nothing admitted (the provider's limit fell under requests it admitted before): each
  *   refusal steps down further, and after each wait one request goes past those still draining, so the lane
  *   follows the drain down to the new limit instead of refilling the slots it frees into refusals.
- * - Up: +1, +2, +4 … per latency window in which the lane used its whole limit and nothing went wrong, so a
- *   cap that came back is found again within a few windows. Above the level where the provider last refused,
+ * - Up: +1, +2, +4 … per latency window in which the lane used its whole limit, no request waited for the
+ *   rate and nothing went wrong, so a cap that came back is found again within a few windows. Above the level where the provider last refused,
  *   it probes by +1 only every few windows, and waits longer after each refused probe.
  * - A limit that dropped and came back: once a probe above the low level holds, the limit climbs as in slow
  *   start to just below where the provider refused before the drop, and probes from there.
@@ -73,6 +73,8 @@ export class AimdLimit implements Limit {
 	#windowStart: number;
 	#lastCutAt = Number.NEGATIVE_INFINITY;
 	#saturated = false;
+	/** A request waited for the rate in this window. */
+	#paced = false;
 	#trouble = false;
 	#goodWindows = 0;
 	#step = 1;
@@ -220,6 +222,11 @@ export class AimdLimit implements Limit {
 				return undefined;
 			}
 
+			case 'paced': {
+				this.#paced = true;
+				return undefined;
+			}
+
 			case 'wait_over': {
 				// Refused with nothing admitted since: the provider may hold fewer than the lane's requests still draining
 				// (its limit fell, or the lane is past it). Slots they freed during the wait need not be the provider's
@@ -288,7 +295,9 @@ export class AimdLimit implements Limit {
 
 		const now = this.clock.now();
 		if (now - this.#windowStart < this.windowMs) return undefined;
-		const good = this.#saturated && !this.#trouble && now - this.#lastCutAt >= this.windowMs;
+		// A window in which requests waited for the rate says nothing of room for more in flight: they would wait too.
+		const good = this.#saturated && !this.#trouble && !this.#paced && now - this.#lastCutAt >= this.windowMs;
+		this.#paced = false;
 		this.#windowStart = now;
 		this.#saturated = false;
 		this.#trouble = false;

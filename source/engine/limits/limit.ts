@@ -23,6 +23,8 @@ export type LimitSample =
 	| {kind: 'storm'}
 	/** The lane-wide wait a 429 asked for is over, with `inFlight` requests out (every runner's, when shared). */
 	| {kind: 'wait_over'; inFlight: number}
+	/** A request ready to go waited for the provider's rate (the configured qps or tpm, or its own budgets): the rate holds the lane back, not its concurrency. */
+	| {kind: 'paced'}
 	/** A transient failure; `errorShare` of the `samples` recent outcomes failed. */
 	| {kind: 'error'; sentAt: number; errorShare: number; samples: number};
 

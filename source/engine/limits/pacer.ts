@@ -70,6 +70,12 @@ export class Pacer {
 		);
 	}
 
+	/** Whether a request of `tokens` waits for a rate: the configured qps or tpm, or the provider's budgets (not a ramp). */
+	heldByRate(tokens: number): boolean {
+		const now = this.clock.now();
+		return this.#qps.delayMs() > 0 || (this.#tpm?.delayMs(tokens) ?? 0) > 0 || this.#requests.delayMs(now) > 0 || this.#tokens.delayMs(now, tokens) > 0;
+	}
+
 	/** A request of `tokens` goes now. */
 	take(tokens: number): void {
 		const now = this.clock.now();

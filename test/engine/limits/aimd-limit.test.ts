@@ -286,6 +286,30 @@ describe('AimdLimit', () => {
 		expect(gaps.every(gap => gap <= 4)).toBe(true);
 	});
 
+	it('a lane its requests wait for the rate in does not probe for more in flight: they would wait too', async () => {
+		const probes = async (paced: boolean) => {
+			const clock = new FakeClock();
+			const limit = new AimdLimit(clock, {initial: 7, min: 1, max: 64, slowStart: false});
+			await clock.advance(1);
+			limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 1, admitted: 6});
+			let count = 0;
+			for (let window = 0; window < 40; window++) {
+				if (paced) limit.onSample({kind: 'paced'});
+				const before = limit.limit;
+				await goodWindow(clock, limit, 1000);
+				if (limit.limit > before) {
+					count++;
+					limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 6});
+				}
+			}
+
+			return count;
+		};
+
+		expect(await probes(false)).toBeGreaterThanOrEqual(3);
+		expect(await probes(true)).toBe(0);
+	});
+
 	it('probes above a refused level by one, and waits longer after each refused probe', async () => {
 		const clock = new FakeClock();
 		const limit = new AimdLimit(clock, {initial: 7, min: 1, max: 64, slowStart: false});

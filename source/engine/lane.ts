@@ -591,12 +591,7 @@ export class Lane {
 		this.#metrics.noteRequest(true, latencyMs);
 		this.#metrics.noteTokens((response.promptTokens ?? 0) + (response.completionTokens ?? 0));
 		this.#pacer.observe(response.rateLimit);
-		const downSince = this.#breaker.downSince;
-		if (this.#breaker.onSuccess(now, sentAt)) {
-			this.#providerUp(now, downSince);
-			this.#shared.publishUp();
-		}
-
+		this.#providerAnswered(now, sentAt);
 		this.#recordAttempt(item, 'ok', latencyMs);
 		this.#finalize(item, {
 			status: grade(item.test, response.text),
@@ -631,6 +626,11 @@ export class Lane {
 			this.#onUnreachable(item, error, latencyMs);
 			return;
 		}
+
+		// The probe got an answer that is no outage (a 429 as the provider comes back, a 400): the provider is up,
+		// whatever it said, and what it said is handled as from a provider that is up. Left probing, the lane
+		// would wait for a probe that is over, and send nothing again.
+		if (probe && error.errorClass !== 'transient' && error.errorClass !== 'unreachable') this.#providerAnswered(now, sentAt);
 
 		if (error.errorClass === 'transient' || error.errorClass === 'unreachable') {
 			const wasDown = this.#breaker.state !== 'closed';
@@ -690,6 +690,15 @@ export class Lane {
 				this.#queue.requeue(item);
 				this.#stopLane(this.#spec.keyVariable ? `${error.message}; the key comes from ${this.#spec.keyVariable}` : error.message);
 			}
+		}
+	}
+
+	/** The provider answered a request sent at `sentAt`; an answer that ends an outage is told everywhere. */
+	#providerAnswered(now: number, sentAt: number): void {
+		const downSince = this.#breaker.downSince;
+		if (this.#breaker.onSuccess(now, sentAt)) {
+			this.#providerUp(now, downSince);
+			this.#shared.publishUp();
 		}
 	}
 

@@ -119,6 +119,26 @@ describe('Engine', () => {
 		expect(results.find(r => r.model === provider.sent[3]!.model && r.testId === `t${provider.sent[3]!.prompt.slice(1)}`)?.attempts).toBe(2);
 	});
 
+	it('a provider that comes back from an outage answering 429s is up: the lane waits out the 429s and finishes', async () => {
+		const clock = new FakeClock();
+		// 503 to everything for the first 2 s, then 429s (the provider shedding the returning load) for 3 s.
+		const provider = new FakeProvider(clock, () => {
+			const now = clock.now();
+			if (now < 2000) return {latencyMs: 20, error: new ProviderError('transient', 'HTTP 503', {status: 503})};
+			if (now < 5000) return {latencyMs: 5, error: new ProviderError('rate_limit', 'HTTP 429', {status: 429, retryAfterMs: 500})};
+			return {latencyMs: 100};
+		});
+		const {engine, results, events} = setup([lane('a', provider, ['m1'], {concurrency: 4})], 12, [], clock);
+		const run = engine.run();
+		await clock.advanceUntil(() => events.some(e => e.type === 'outage' && e.phase === 'down'));
+		await clock.advanceUntil(() => engine.snapshot().finished !== undefined, {limitMs: 120_000});
+		expect(await run).toBe('completed');
+		expect(events.some(e => e.type === 'outage' && e.phase === 'up')).toBe(true);
+		expect(results.filter(result => result.status === 'passed')).toHaveLength(12);
+		// Up once a probe was answered 429: what followed went at the 429s' pace (500 ms), not one probe per interval.
+		expect(provider.sent.filter(s => s.at >= 2000 && s.at < 5000).length).toBeGreaterThanOrEqual(3);
+	});
+
 	it('retries transient failures with backoff and errors an item after maxAttempts', async () => {
 		const clock = new FakeClock();
 		const provider = new FakeProvider(clock, request => request.prompt === 'p2'

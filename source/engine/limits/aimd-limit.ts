@@ -56,8 +56,9 @@ const slowStartGrowth = 1.5;
  *   refusal steps down further, and after each wait one request goes past those still draining, so the lane
  *   follows the drain down to the new limit instead of refilling the slots it frees into refusals.
  * - Up: +1, +2, +4 … per latency window in which the lane used its whole limit, no request waited for the
- *   rate and nothing went wrong, so a cap that came back is found again within a few windows. Above the level where the provider last refused,
- *   it probes by +1 only every few windows, and waits longer after each refused probe.
+ *   rate and nothing went wrong, so a cap that came back is found again within a few windows. Above the level
+ *   where the provider last refused, it probes by +1 only every few windows, and waits longer after each
+ *   refused probe.
  * - A limit that dropped and came back: once a probe above the low level holds, the limit climbs as in slow
  *   start to just below where the provider refused before the drop, and probes from there.
  * - A rising error rate (5xx, timeouts) cuts multiplicatively.

@@ -335,8 +335,7 @@ export class Lane {
 		const from = this.#phase;
 		this.#phase = phase;
 		if (phase === 'running' && from === 'cooling') {
-			const inFlight = this.#adaptive ? this.#shared.inFlightAcross(this.#unanswered) : this.#unanswered;
-			this.#applyLimit(this.#limit.onSample({kind: 'wait_over', inFlight}));
+			this.#applyLimit(this.#limit.onSample({kind: 'wait_over', inFlight: this.#limitCounts(this.#unanswered)}));
 		}
 
 		// Slots a provider-wide pause freed go out across one latency window, not as one burst. A short wait
@@ -538,8 +537,7 @@ export class Lane {
 		void this.#send(item, probe).catch(error => {
 			this.#context.onFatal(error);
 		});
-		// #shared: an adaptive lane learns the limit of the whole budget, so it counts every runner's requests.
-		const inFlight = this.#adaptive ? this.#shared.inFlightAcross(this.#gate.activeCount) : this.#gate.activeCount;
+		const inFlight = this.#limitCounts(this.#gate.activeCount);
 		this.#limit.noteDispatch(inFlight, this.#gate.activeCount);
 		// A probe proves room only if it is the one over the old level: a lane held back by rate is not.
 		if (this.#limit.probingSince !== undefined && inFlight >= this.#limit.limit) {
@@ -660,9 +658,7 @@ export class Lane {
 		if (error.errorClass === 'rate_limit') {
 			this.#pacer.refused(error.rateLimit, item.tokens);
 			this.#pacer.noteRefusalRoundTrip(latencyMs);
-			// #shared: the slots held at the provider are every runner's (adaptive: one learned limit per budget).
-			const others = this.#unanswered - 1;
-			const admitted = this.#adaptive ? this.#shared.inFlightAcross(others) : others;
+			const admitted = this.#limitCounts(this.#unanswered - 1);
 			// In a storm the provider refuses whatever the lane holds: the growing wait answers it, not the limit,
 			// and the first answer after it restores the level its first refusals cut.
 			this.#applyLimit(this.#limit.onSample(this.#storm.raging ? {kind: 'storm'} : {kind: 'overload', cause: overloadCause(error.rateLimit, item.tokens), sentAt, admitted}));
@@ -691,6 +687,14 @@ export class Lane {
 				this.#stopLane(this.#spec.keyVariable ? `${error.message}; the key comes from ${this.#spec.keyVariable}` : error.message);
 			}
 		}
+	}
+
+	/**
+	 * The requests in flight the limit counts, for `own` of this runner's: an adaptive lane learns the limit of the
+	 * whole shared budget, so it counts every runner's.
+	 */
+	#limitCounts(own: number): number {
+		return this.#adaptive ? this.#shared.inFlightAcross(own) : own;
 	}
 
 	/** The provider answered a request sent at `sentAt`; an answer that ends an outage is told everywhere. */

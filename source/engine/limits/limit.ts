@@ -38,7 +38,10 @@ export type Limit = {
 	readonly max: number;
 	/** Smoothed latency of successes: the time constant of every window (1 s until the first success). */
 	readonly windowMs: number;
-	/** When the probe above the level the provider last refused went up, while it is not yet known to hold. */
+	/**
+	 * When the probe above the level the provider last refused went up, or the one request sent past a draining
+	 * fall, while it is not yet known to hold: the lane times the request sent then.
+	 */
 	readonly probingSince: number | undefined;
 	/** The operator's number: it stands as the new limit, and the bounds widen to take it. */
 	set(value: number): void;

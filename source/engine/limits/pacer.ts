@@ -61,19 +61,12 @@ export class Pacer {
 	/** Milliseconds until a request of `tokens` may go. */
 	delayMs(tokens: number): number {
 		const now = this.clock.now();
-		return Math.max(
-			this.#rampUntil > now ? this.#ramp?.delayMs() ?? 0 : 0,
-			this.#qps.delayMs(),
-			this.#tpm?.delayMs(tokens) ?? 0,
-			this.#requests.delayMs(now),
-			this.#tokens.delayMs(now, tokens),
-		);
+		return Math.max(this.#rampUntil > now ? this.#ramp?.delayMs() ?? 0 : 0, this.#rateDelayMs(now, tokens));
 	}
 
 	/** Whether a request of `tokens` waits for a rate: the configured qps or tpm, or the provider's budgets (not a ramp). */
 	heldByRate(tokens: number): boolean {
-		const now = this.clock.now();
-		return this.#qps.delayMs() > 0 || (this.#tpm?.delayMs(tokens) ?? 0) > 0 || this.#requests.delayMs(now) > 0 || this.#tokens.delayMs(now, tokens) > 0;
+		return this.#rateDelayMs(this.clock.now(), tokens) > 0;
 	}
 
 	/** A request of `tokens` goes now. */
@@ -101,6 +94,10 @@ export class Pacer {
 
 		if (info.requests) this.#requests.sync(info.requests, now, requests);
 		if (info.tokens) this.#tokens.sync(info.tokens, now, tokens);
+	}
+
+	#rateDelayMs(now: number, tokens: number): number {
+		return Math.max(this.#qps.delayMs(), this.#tpm?.delayMs(tokens) ?? 0, this.#requests.delayMs(now), this.#tokens.delayMs(now, tokens));
 	}
 
 	/** A refusal came back this long after it was sent: nearly all of it is the trip there and back. */

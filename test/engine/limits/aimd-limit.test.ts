@@ -15,6 +15,29 @@ async function goodWindow(clock: FakeClock, limit: Limit, latencyMs: number): Pr
 }
 
 /**
+ * `windows` good windows, numbered from 1, in which every rise of the limit is a probe the provider refuses with
+ * `admitted` of the lane's requests still held. `atWindowStart` runs as each window begins, `afterRefusal` after
+ * each refusal. Returns the windows in which probes went up.
+ */
+async function refusedProbes(clock: FakeClock, limit: Limit, windows: number, admitted: number, hooks: {atWindowStart?: () => void; afterRefusal?: () => void} = {}): Promise<number[]> {
+	const probesAt: number[] = [];
+	for (let window = 1; window <= windows; window++) {
+		hooks.atWindowStart?.();
+		const before = limit.limit;
+		await goodWindow(clock, limit, 1000);
+		if (limit.limit > before) {
+			probesAt.push(window);
+			limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted});
+			hooks.afterRefusal?.();
+		}
+	}
+
+	return probesAt;
+}
+
+const gapsBetween = (probesAt: number[]) => probesAt.slice(1).map((at, index) => at - probesAt[index]!);
+
+/**
  * Six windows of a slow path: the lane keeps its whole limit out, but only four answers of 1 s come back a
  * window, each saying the provider worked `processingMs` on it (or nothing). Returns where slow start ends.
  */
@@ -245,17 +268,8 @@ describe('AimdLimit', () => {
 		// The cap falls to 6 and stays there.
 		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 6});
 		expect(limit.limit).toBe(6);
-		const probesAt: number[] = [];
-		for (let window = 1; window <= 60; window++) {
-			const before = limit.limit;
-			await goodWindow(clock, limit, 1000);
-			if (limit.limit > before) {
-				probesAt.push(window);
-				limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 6});
-			}
-		}
-
-		const gaps = probesAt.slice(1).map((at, index) => at - probesAt[index]!);
+		const probesAt = await refusedProbes(clock, limit, 60, 6);
+		const gaps = gapsBetween(probesAt);
 		// The first ones close together, so a cap that comes back is found soon…
 		expect(gaps.slice(0, 7).every(gap => gap <= 4)).toBe(true);
 		// …then, after 8 refused, further apart each time: not the 15 or more 60 windows at that pace would cost.
@@ -271,17 +285,7 @@ describe('AimdLimit', () => {
 		await goodWindow(clock, limit, 1000);
 		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 8});
 		expect(limit.limit).toBe(8);
-		const probesAt: number[] = [];
-		for (let window = 1; window <= 24; window++) {
-			const before = limit.limit;
-			await goodWindow(clock, limit, 1000);
-			if (limit.limit > before) {
-				probesAt.push(window);
-				limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 8});
-			}
-		}
-
-		const gaps = probesAt.slice(1).map((at, index) => at - probesAt[index]!);
+		const gaps = gapsBetween(await refusedProbes(clock, limit, 24, 8));
 		expect(gaps.length).toBeGreaterThanOrEqual(4);
 		expect(gaps.every(gap => gap <= 4)).toBe(true);
 	});
@@ -292,18 +296,8 @@ describe('AimdLimit', () => {
 			const limit = new AimdLimit(clock, {initial: 7, min: 1, max: 64, slowStart: false});
 			await clock.advance(1);
 			limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 1, admitted: 6});
-			let count = 0;
-			for (let window = 0; window < 40; window++) {
-				if (paced) limit.onSample({kind: 'paced'});
-				const before = limit.limit;
-				await goodWindow(clock, limit, 1000);
-				if (limit.limit > before) {
-					count++;
-					limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 6});
-				}
-			}
-
-			return count;
+			const atWindowStart = paced ? () => limit.onSample({kind: 'paced'}) : undefined;
+			return (await refusedProbes(clock, limit, 40, 6, {atWindowStart})).length;
 		};
 
 		expect(await probes(false)).toBeGreaterThanOrEqual(3);
@@ -315,19 +309,8 @@ describe('AimdLimit', () => {
 		const limit = new AimdLimit(clock, {initial: 7, min: 1, max: 64, slowStart: false});
 		await clock.advance(1);
 		limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: 1, admitted: 6});
-		const probesAt: number[] = [];
-		for (let window = 1; window <= 30; window++) {
-			const before = limit.limit;
-			await goodWindow(clock, limit, 1000);
-			if (limit.limit > before) {
-				probesAt.push(window);
-				// The provider refuses the probe: only the probe, the other six still held.
-				limit.onSample({kind: 'overload', cause: 'concurrency', sentAt: clock.now(), admitted: 6});
-				expect(limit.limit).toBe(6);
-			}
-		}
-
-		const gaps = probesAt.slice(1).map((at, index) => at - probesAt[index]!);
+		// The provider refuses each probe: only the probe, the other six still held.
+		const gaps = gapsBetween(await refusedProbes(clock, limit, 30, 6, {afterRefusal: () => expect(limit.limit).toBe(6)}));
 		expect(gaps.length).toBeGreaterThanOrEqual(2);
 		for (let index = 1; index < gaps.length; index++) expect(gaps[index]).toBeGreaterThanOrEqual(gaps[index - 1]!);
 	});
